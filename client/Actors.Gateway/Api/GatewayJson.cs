@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Actors.Gateway.Api;
+
+/// <summary>Source-generated JSON for every body the gateway reads or writes: no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(SignUpRequest))]
+[JsonSerializable(typeof(UpdateProfileRequest))]
+[JsonSerializable(typeof(CreatePostRequest))]
+[JsonSerializable(typeof(SessionRequest))]
+[JsonSerializable(typeof(SessionResponse))]
+[JsonSerializable(typeof(SignUpResponse))]
+[JsonSerializable(typeof(UserResponse))]
+[JsonSerializable(typeof(PostResponse))]
+[JsonSerializable(typeof(PageResponse<UserResponse>))]
+[JsonSerializable(typeof(PageResponse<PostResponse>))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class GatewayJson : JsonSerializerContext;

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Net.Mail;
+using System.Text;
+using Actors.Grains.Paging;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Actors.Gateway.Api;
+
+/// <summary>Field rules shared by every endpoint. Text is measured in Unicode scalar values, not UTF-16 units.</summary>
+internal static class Input
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public static bool TryParseId(string value, out Guid id) =>
+        Guid.TryParseExact(value, "D", out id);
+
+    public static ProblemHttpResult BadId(string value) =>
+        Problems.BadRequest(Problems.InvalidId, $"'{Truncate(value)}' is not a valid id.");
+
+    /// <summary>Reads ?limit= and ?cursor=, or explains what is wrong with them.</summary>
+    public static bool TryReadPaging(int? limit, string? cursor, out int pageSize, out PageCursor? after, out ProblemHttpResult? problem)
+    {
+        pageSize = limit ?? DefaultLimit;
+        after = null;
+        problem = null;
+        if (pageSize is < 1 or > MaxLimit)
+        {
+            problem = Problems.BadRequest(Problems.InvalidLimit, $"limit must be between 1 and {MaxLimit}.");
+            return false;
+        }
+
+        if (cursor is not null && !PageCursor.TryDecode(cursor, out after))
+        {
+            problem = Problems.BadRequest(Problems.InvalidCursor, "cursor is not one this API issued.");
+            return false;
+        }
+
+        return true;
+    }
+
+    public static void Handle(Dictionary<string, string[]> errors, string field, string? value, bool required)
+    {
+        if (value is null)
+        {
+            Require(errors, field, required);
+            return;
+        }
+
+        if (value.Length is < 3 or > 30 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            errors[field] = ["3 to 30 characters: letters, digits and underscore."];
+        }
+    }
+
+    public static void Email(Dictionary<string, string[]> errors, string field, string? value, bool required)
+    {
+        if (value is null)
+        {
+            Require(errors, field, required);
+            return;
+        }
+
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        if (value.Length > 254 || at < 1 || at == value.Length - 1 || !value.All(c => c > ' ' && c < 0x7f)
+            || !MailAddress.TryCreate(value, out var parsed) || parsed.Address != value || !value[(at + 1)..].Contains('.', StringComparison.Ordinal))
+        {
+            errors[field] = ["A valid email address of at most 254 characters."];
+        }
+    }
+
+    public static void Text(Dictionary<string, string[]> errors, string field, string? value, int min, int max, bool required, bool multiline)
+    {
+        if (value is null)
+        {
+            Require(errors, field, required);
+            return;
+        }
+
+        if (!IsWellFormed(value, multiline, out var length))
+        {
+            errors[field] = ["Contains control characters or invalid Unicode."];
+        }
+        else if (length < min || length > max || (min > 0 && string.IsNullOrWhiteSpace(value)))
+        {
+            errors[field] = [min > 0 ? $"{min} to {max} characters, not only spaces." : $"At most {max} characters."];
+        }
+    }
+
+    public static void Password(Dictionary<string, string[]> errors, string field, string? value)
+    {
+        if (value is null)
+        {
+            Require(errors, field, required: true);
+        }
+        else if (!IsWellFormed(value, multiline: false, out var length) || length is < 8 or > 128)
+        {
+            errors[field] = ["8 to 128 characters, no control characters."];
+        }
+    }
+
+    private static void Require(Dictionary<string, string[]> errors, string field, bool required)
+    {
+        if (required)
+        {
+            errors[field] = ["Required."];
+        }
+    }
+
+    // Rejects lone surrogates (not storable as UTF-8), NUL and other control characters (only line
+    // breaks and tabs in multi-line text), and counts scalar values on the way.
+    private static bool IsWellFormed(string value, bool multiline, out int length)
+    {
+        length = 0;
+        var rest = value.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf16(rest, out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return false;
+            }
+
+            var category = Rune.GetUnicodeCategory(rune);
+            if (category == UnicodeCategory.Control && !(multiline && rune.Value is '\n' or '\r' or '\t'))
+            {
+                return false;
+            }
+
+            length++;
+            rest = rest[consumed..];
+        }
+
+        return true;
+    }
+
+    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

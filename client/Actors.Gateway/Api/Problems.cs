@@ -1,0 +1,49 @@
+using Actors.Grains;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Actors.Gateway.Api;
+
+/// <summary>RFC 9457 problem responses, each with a stable <c>code</c> extension (listed in README).</summary>
+internal static class Problems
+{
+    public const string ValidationFailed = "validation_failed";
+    public const string InvalidId = "invalid_id";
+    public const string InvalidCursor = "invalid_cursor";
+    public const string InvalidLimit = "invalid_limit";
+    public const string InvalidCredentials = "invalid_credentials";
+    public const string NotOwner = "not_owner";
+    public const string PreconditionFailed = "precondition_failed";
+    public const string DatabaseUnavailable = "database_unavailable";
+    public const string ClusterUnavailable = "cluster_unavailable";
+
+    public static ProblemHttpResult Of(int status, string code, string title, string? detail = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    public static ProblemHttpResult BadRequest(string code, string detail) =>
+        Of(StatusCodes.Status400BadRequest, code, "The request is not valid.", detail);
+
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "One or more fields are not valid.",
+            extensions: new Dictionary<string, object?> { ["code"] = ValidationFailed });
+
+    public static ProblemHttpResult Forbidden(string code, string detail) =>
+        Of(StatusCodes.Status403Forbidden, code, "Not allowed.", detail);
+
+    /// <summary>Maps a grain's refusal to its HTTP status, keeping the grain's reason as the code.</summary>
+    public static ProblemHttpResult Refused<T>(WriteResult<T> result) => result.Status switch
+    {
+        WriteStatus.NotFound => Of(StatusCodes.Status404NotFound, result.ErrorCode ?? "not_found", "Not found."),
+        WriteStatus.Conflict => Of(StatusCodes.Status409Conflict, result.ErrorCode ?? "conflict", "Conflict.", ConflictDetail(result.ErrorCode)),
+        WriteStatus.VersionMismatch => Of(StatusCodes.Status412PreconditionFailed, result.ErrorCode ?? PreconditionFailed,
+            "The resource changed since it was read.", "Read it again and retry with the new ETag."),
+        WriteStatus.Forbidden => Of(StatusCodes.Status403Forbidden, result.ErrorCode ?? "forbidden", "Not allowed."),
+        _ => throw new InvalidOperationException($"{result.Status} is not a refusal."),
+    };
+
+    private static string? ConflictDetail(string? code) => code switch
+    {
+        ErrorCodes.EmailTaken => "An account with this email already exists.",
+        ErrorCodes.HandleTaken => "This handle is taken.",
+        _ => null,
+    };
+}

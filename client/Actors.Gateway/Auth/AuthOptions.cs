@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Actors.Gateway.Auth;
+
+/// <summary>Token and password settings. Bound from the "Auth" section; the signing key is a secret.</summary>
+public sealed class AuthOptions : IValidatableObject
+{
+    public const string Section = "Auth";
+
+    /// <summary>Base64 HMAC-SHA256 key of at least 32 bytes. From configuration or environment only.</summary>
+    [Required]
+    public string SigningKey { get; set; } = string.Empty;
+
+    public string Issuer { get; set; } = "actors";
+
+    public string Audience { get; set; } = "actors-api";
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>PBKDF2-SHA256 iterations for new password hashes (stored hashes carry their own count).</summary>
+    [Range(10_000, 10_000_000)]
+    public int PasswordIterations { get; set; } = 100_000;
+
+    public byte[] KeyBytes() => Convert.FromBase64String(SigningKey);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        if (!Convert.TryFromBase64String(SigningKey, buffer, out var length) || length < 32)
+        {
+            // The message names the setting, never its value.
+            yield return new ValidationResult("Auth:SigningKey must be base64 of at least 32 bytes.", [nameof(SigningKey)]);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace Actors.Gateway.Hosting;
+
+/// <summary>The gateway's own settings. Bound from the "Gateway" section.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>How long a grain call may take before the request fails with 503.</summary>
+    public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Seconds a client is told to wait (Retry-After) when a dependency is unavailable.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using Actors.Gateway.Api;
+using Actors.Grains;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Gateway.Hosting;
+
+/// <summary>
+/// Turns "a dependency is down" into 503 with Retry-After: the database (reported by grains) or the
+/// cluster itself (no silo reachable, call timed out). Anything else is a genuine 500.
+/// </summary>
+internal sealed partial class UnavailableExceptionHandler(
+    IProblemDetailsService problems, IOptions<GatewayOptions> options, ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var code = exception switch
+        {
+            StoreUnavailableException => Problems.DatabaseUnavailable,
+            OrleansException or TimeoutException => Problems.ClusterUnavailable,
+            _ => null,
+        };
+        if (code is null)
+        {
+            return false;
+        }
+
+        LogUnavailable(logger, code, exception.GetType().Name, exception.Message);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "Temporarily unavailable; retry later.",
+                Extensions = { ["code"] = code },
+            },
+        }).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answering 503 {Code}: {ExceptionType}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string code, string exceptionType, string reason);
+}

@@ -1,0 +1,24 @@
+using Actors.Grains.Posts;
+using Actors.Grains.Users;
+using Orleans.Concurrency;
+
+namespace Actors.Grains.Paging;
+
+/// <summary>
+/// List queries that span many entities. Stateless and replicated per silo: each page is one indexed
+/// keyset query, never OFFSET.
+/// </summary>
+public interface IDirectoryGrain : IGrainWithIntegerKey
+{
+    /// <summary>Users in id order (ids are time-ordered, so this is sign-up order).</summary>
+    [ReadOnly]
+    ValueTask<Page<UserProfile>> ListUsers(PageCursor? after, int limit);
+
+    /// <summary>The account with this email (case-insensitive), or null.</summary>
+    [ReadOnly]
+    ValueTask<Credentials?> FindCredentials(string email);
+
+    /// <summary>An author's posts, newest first.</summary>
+    [ReadOnly]
+    ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit);
+}

@@ -1,0 +1,17 @@
+using Orleans.Concurrency;
+
+namespace Actors.Grains.Posts;
+
+/// <summary>One post, keyed by post id, held in memory and written through to PostgreSQL.</summary>
+public interface IPostGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the post, bumps the author's post count and queues PostCreated, all in one transaction.</summary>
+    ValueTask<WriteResult<Post>> Create(Guid authorId, string body);
+
+    /// <summary>The post, or null when it does not exist (or was deleted). Served from memory once active.</summary>
+    [ReadOnly]
+    ValueTask<Post?> GetPost();
+
+    /// <summary>Deletes the post when <paramref name="requesterId"/> is its author.</summary>
+    ValueTask<WriteResult<Post>> Delete(Guid requesterId);
+}

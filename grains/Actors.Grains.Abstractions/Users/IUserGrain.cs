@@ -1,0 +1,21 @@
+using Orleans.Concurrency;
+
+namespace Actors.Grains.Users;
+
+/// <summary>One user, keyed by user id, holding the profile in memory and writing through to PostgreSQL.</summary>
+public interface IUserGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the user and queues its UserSignedUp event in one transaction.</summary>
+    ValueTask<WriteResult<UserProfile>> SignUp(NewUser user);
+
+    /// <summary>The profile, or null when no such user exists. Served from memory once active.</summary>
+    [ReadOnly]
+    ValueTask<UserProfile?> GetProfile();
+
+    /// <summary>Applies an edit when <paramref name="expectedVersion"/> is null or still current.</summary>
+    ValueTask<WriteResult<UserProfile>> Update(ProfileChanges changes, long? expectedVersion);
+
+    /// <summary>Told by other writers (posts, follows) after they committed a counter change.</summary>
+    [OneWay]
+    ValueTask CountersChanged(UserCounters counters);
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Actors.Grains.Events;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Actors.Grains.Data;
+
+/// <summary>An event as an outbox row: its id, a stable type name and a camelCase JSON payload.</summary>
+internal readonly record struct OutboxEntry(Guid EventId, string EventType, string Payload)
+{
+    public static OutboxEntry For(UserSignedUp e) => new(e.EventId, nameof(UserSignedUp), JsonSerializer.Serialize(e, EventJson.Default.UserSignedUp));
+
+    public static OutboxEntry For(UserProfileUpdated e) => new(e.EventId, nameof(UserProfileUpdated), JsonSerializer.Serialize(e, EventJson.Default.UserProfileUpdated));
+
+    public static OutboxEntry For(PostCreated e) => new(e.EventId, nameof(PostCreated), JsonSerializer.Serialize(e, EventJson.Default.PostCreated));
+
+    public static OutboxEntry For(PostDeleted e) => new(e.EventId, nameof(PostDeleted), JsonSerializer.Serialize(e, EventJson.Default.PostDeleted));
+
+    /// <summary>Adds the three outbox parameters, in order, to a positional-parameter command.</summary>
+    public void AddParameters(NpgsqlParameterCollection parameters)
+    {
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = EventId });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = EventType });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(UserSignedUp))]
+[JsonSerializable(typeof(UserProfileUpdated))]
+[JsonSerializable(typeof(PostCreated))]
+[JsonSerializable(typeof(PostDeleted))]
+internal sealed partial class EventJson : JsonSerializerContext;

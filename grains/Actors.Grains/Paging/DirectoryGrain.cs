@@ -1,0 +1,90 @@
+using Actors.Grains.Data;
+using Actors.Grains.Paging;
+using Actors.Grains.Posts;
+using Actors.Grains.Users;
+using Npgsql;
+using Orleans.Concurrency;
+
+namespace Actors.Grains.Paging;
+
+/// <summary>
+/// Keyset-paginated list queries. Stateless, so every silo runs local copies and a page never waits
+/// behind another page. Each page is one query that reads one extra row to learn whether more follow.
+/// </summary>
+[StatelessWorker]
+public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
+{
+    private const string UsersFirstPage = $"SELECT {UserRows.Columns} FROM users ORDER BY id LIMIT $1";
+    private const string UsersAfter = $"SELECT {UserRows.Columns} FROM users WHERE id > $2 ORDER BY id LIMIT $1";
+
+    // Served by the unique index on lower(email).
+    private const string CredentialsByEmail = "SELECT id, password_hash FROM users WHERE lower(email) = lower($1)";
+
+    private const string PostsFirstPage = $"""
+        SELECT {PostRows.Columns} FROM posts WHERE author_id = $2
+        ORDER BY created_at DESC, id DESC LIMIT $1
+        """;
+
+    private const string PostsAfter = $"""
+        SELECT {PostRows.Columns} FROM posts WHERE author_id = $2 AND (created_at, id) < ($3, $4)
+        ORDER BY created_at DESC, id DESC LIMIT $1
+        """;
+
+    public async ValueTask<Page<UserProfile>> ListUsers(PageCursor? after, int limit)
+    {
+        var rows = await database.ReadAsync("users.list", connection =>
+        {
+            var command = after is { } cursor
+                ? Sql.Command(connection, UsersAfter, Sql.Value(limit + 1), Sql.Value(cursor.Id))
+                : Sql.Command(connection, UsersFirstPage, Sql.Value(limit + 1));
+            return ReadAll(command, UserRows.Read);
+        }).ConfigureAwait(true);
+        return ToPage(rows, limit, user => new PageCursor(null, user.Id));
+    }
+
+    public async ValueTask<Credentials?> FindCredentials(string email) =>
+        await database.ReadAsync("users.credentials", async connection =>
+        {
+            await using var command = Sql.Command(connection, CredentialsByEmail, Sql.Value(email));
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
+            return await reader.ReadAsync().ConfigureAwait(true) ? new Credentials(reader.GetGuid(0), reader.GetString(1)) : null;
+        }).ConfigureAwait(true);
+
+    public async ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit)
+    {
+        var rows = await database.ReadAsync("posts.by-author", connection =>
+        {
+            var command = after is { Timestamp: { } at } cursor
+                ? Sql.Command(connection, PostsAfter, Sql.Value(limit + 1), Sql.Value(authorId), Sql.Value(at), Sql.Value(cursor.Id))
+                : Sql.Command(connection, PostsFirstPage, Sql.Value(limit + 1), Sql.Value(authorId));
+            return ReadAll(command, PostRows.Read);
+        }).ConfigureAwait(true);
+        return ToPage(rows, limit, post => new PageCursor(post.CreatedAt, post.Id));
+    }
+
+    private static async Task<List<T>> ReadAll<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read)
+    {
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
+            var items = new List<T>();
+            while (await reader.ReadAsync().ConfigureAwait(true))
+            {
+                items.Add(read(reader));
+            }
+
+            return items;
+        }
+    }
+
+    private static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, PageCursor> cursorOf)
+    {
+        if (rows.Count <= limit)
+        {
+            return new Page<T>(rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        return new Page<T>(rows, cursorOf(rows[^1]));
+    }
+}

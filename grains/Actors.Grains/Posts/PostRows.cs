@@ -1,0 +1,63 @@
+using Actors.Grains.Data;
+using Npgsql;
+
+namespace Actors.Grains.Posts;
+
+/// <summary>SQL for the posts table. Writes change the post, the author's counters and the outbox in one statement.</summary>
+internal static class PostRows
+{
+    public const string Columns = "id, author_id, body, created_at, like_count, version";
+
+    public const string SelectById = $"SELECT {Columns} FROM posts WHERE id = $1";
+
+    // The author row is updated first: it both checks that the author exists (no row, nothing inserted)
+    // and locks it, so concurrent posts by one author serialize on the counter, not on a retry loop.
+    // $1 post id, $2 author id, $3 body, $4 now, $5..$7 outbox entry.
+    public const string Insert = $"""
+        WITH author AS (
+            UPDATE users SET post_count = post_count + 1, stats_version = stats_version + 1
+            WHERE id = $2
+            RETURNING {Users.UserRows.CounterColumns}
+        ), created AS (
+            INSERT INTO posts (id, author_id, body, created_at)
+            SELECT $1, $2, $3, $4 FROM author
+            RETURNING id
+        ), announced AS (
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
+            SELECT $5, $6, id, $7, $4 FROM created
+        )
+        SELECT {Users.UserRows.CounterColumns} FROM author
+        """;
+
+    // Author-only: a post by someone else matches no row and nothing changes.
+    // $1 post id, $2 requester id, $3 now, $4..$6 outbox entry.
+    public const string Delete = $"""
+        WITH removed AS (
+            DELETE FROM posts WHERE id = $1 AND author_id = $2
+            RETURNING id, author_id
+        ), author AS (
+            UPDATE users SET post_count = post_count - 1, stats_version = stats_version + 1
+            WHERE id = (SELECT author_id FROM removed)
+            RETURNING {Users.UserRows.CounterColumns}
+        ), announced AS (
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
+            SELECT $4, $5, id, $6, $3 FROM removed
+        )
+        SELECT {Users.UserRows.CounterColumns} FROM author
+        """;
+
+    public static Post Read(NpgsqlDataReader r) => new(
+        r.GetGuid(0),
+        r.GetGuid(1),
+        r.GetString(2),
+        r.GetFieldValue<DateTimeOffset>(3),
+        r.GetInt32(4),
+        r.GetInt64(5));
+
+    public static async Task<Post?> LoadAsync(NpgsqlConnection connection, Guid id)
+    {
+        await using var command = Sql.Command(connection, SelectById, Sql.Value(id));
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        return await reader.ReadAsync().ConfigureAwait(false) ? Read(reader) : null;
+    }
+}

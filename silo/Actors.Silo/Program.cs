@@ -1,0 +1,22 @@
+using Actors.Grains;
+using Actors.Silo;
+
+if (args is ["migrate", ..])
+{
+    // The explicit schema step: the local script and the Kubernetes migration Job run this.
+    var migrateBuilder = Host.CreateApplicationBuilder(args[1..]);
+    migrateBuilder.Services.AddActorsStorage(migrateBuilder.Configuration);
+    migrateBuilder.Services.AddSingleton<Migrator>();
+    using var migrateHost = migrateBuilder.Build();
+    var applied = await migrateHost.Services.GetRequiredService<Migrator>().ApplyAsync(Migrator.DefaultDirectory);
+    Console.WriteLine(applied.Count == 0 ? "schema is up to date" : $"applied {applied.Count} migration(s): {string.Join(", ", applied)}");
+    return 0;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddActorsSilo();
+
+var app = builder.Build();
+app.MapActorsHealth();
+await app.RunAsync();
+return 0;

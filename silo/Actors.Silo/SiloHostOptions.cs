@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Actors.Silo;
+
+/// <summary>Where this silo lives in the cluster. Bound from the "Silo" section.</summary>
+public sealed class SiloHostOptions
+{
+    public const string Section = "Silo";
+
+    /// <summary>Unique name of this silo (Kubernetes: the pod name). Defaults to machine name and port.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The address other silos and clients use to reach this one (Kubernetes: the pod IP).</summary>
+    [Required]
+    public string AdvertisedIP { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface instead of only the advertised address (containers).</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How long an idle activation stays in memory before it is collected.</summary>
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Time given to a graceful shutdown (hand over activations, leave the cluster).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

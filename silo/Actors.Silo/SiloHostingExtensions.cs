@@ -1,0 +1,56 @@
+using System.Net;
+using Actors.Grains;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Actors.Silo;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Makes this process an Orleans silo: membership in Redis, explicit ports and advertised address,
+    /// the streams' pub-sub state in PostgreSQL, grains writing through to PostgreSQL.
+    /// </summary>
+    public static WebApplicationBuilder AddActorsSilo(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section);
+        var silo = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var postgres = RequiredConnectionString(configuration, "Postgres");
+        var redis = RequiredConnectionString(configuration, "Redis");
+
+        builder.Services.AddActorsStorage(configuration);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
+
+        builder.UseOrleans(orleans =>
+        {
+            orleans.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name ?? $"{Environment.MachineName}-{silo.SiloPort}");
+            orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIP), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyAddress);
+            orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = silo.CollectionAge);
+            orleans.AddAdoNetGrainStorage(StreamNames.PubSubStore, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = postgres;
+            });
+            orleans.AddMemoryStreams(StreamNames.Provider);
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloMembershipHealthCheck>("membership", tags: [HealthTags.Startup, HealthTags.Ready])
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready]);
+        return builder;
+    }
+
+    private static string RequiredConnectionString(IConfiguration configuration, string name) =>
+        configuration.GetConnectionString(name)
+        ?? throw new OptionsValidationException(name, typeof(string), [$"ConnectionStrings:{name} is not configured."]);
+}
