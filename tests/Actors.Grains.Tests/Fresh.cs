@@ -1,0 +1,15 @@
+using Actors.Grains.Users;
+
+namespace Actors.Grains.Tests;
+
+/// <summary>Fresh, unique test data, so tests never share rows and can run in any order.</summary>
+internal static class Fresh
+{
+    public static NewUser User(string? email = null)
+    {
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        return new NewUser($"u_{tag}", email ?? $"{tag}@example.test", $"User {tag}", "pbkdf2-sha256$1$c2FsdA==$aGFzaA==");
+    }
+
+    public static Guid Id() => Guid.CreateVersion7();
+}

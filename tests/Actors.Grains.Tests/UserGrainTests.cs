@@ -1,0 +1,166 @@
+using Actors.Grains.Users;
+
+namespace Actors.Grains.Tests;
+
+[Collection(SharedCluster.Name)]
+public sealed class UserGrainTests(ClusterFixture fixture)
+{
+    private const string RowSql = """
+        SELECT handle, email, display_name, bio, created_at, updated_at, version, follower_count, following_count, post_count
+        FROM users WHERE id = $1
+        """;
+
+    [Fact]
+    public async Task Sign_up_returns_the_profile_exactly_as_the_row_stores_it()
+    {
+        var id = Fresh.Id();
+        var result = await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User());
+
+        Assert.Equal(WriteStatus.Created, result.Status);
+        var fromGrain = await fixture.Grains.GetGrain<IUserGrain>(id).GetProfile();
+        Assert.Equal(result.Value, fromGrain);
+        Assert.Equal(fromGrain, await ReadRow(id));
+    }
+
+    [Fact]
+    public async Task Sign_up_queues_a_UserSignedUp_event_in_the_outbox()
+    {
+        var id = Fresh.Id();
+        var user = Fresh.User();
+        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user);
+
+        var email = await TestDatabase.ScalarAsync<string>(fixture.Db,
+            "SELECT payload->>'email' FROM outbox WHERE aggregate_id = $1 AND event_type = 'UserSignedUp'", id);
+        Assert.Equal(user.Email, email);
+    }
+
+    [Fact]
+    public async Task Reads_of_an_active_user_are_answered_from_memory_not_the_database()
+    {
+        var id = Fresh.Id();
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        var created = (await grain.SignUp(Fresh.User())).Value!;
+
+        // Change the row behind the grain's back: an active grain must not notice...
+        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET display_name = 'changed in SQL' WHERE id = $1", id);
+        Assert.Equal(created.DisplayName, (await grain.GetProfile())!.DisplayName);
+
+        // ...and a new activation loads the row.
+        await fixture.Cluster.DeactivateAsync(grain);
+        Assert.Equal("changed in SQL", (await grain.GetProfile())!.DisplayName);
+    }
+
+    [Fact]
+    public async Task Reading_an_unknown_user_returns_null()
+    {
+        Assert.Null(await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).GetProfile());
+    }
+
+    [Fact]
+    public async Task Signing_up_twice_with_one_email_in_another_case_is_refused_and_creates_no_row()
+    {
+        var first = Fresh.User();
+        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(first);
+        var secondId = Fresh.Id();
+
+        var second = await fixture.Grains.GetGrain<IUserGrain>(secondId).SignUp(Fresh.User(first.Email.ToUpperInvariant()));
+
+        Assert.Equal(WriteStatus.Conflict, second.Status);
+        Assert.Equal(ErrorCodes.EmailTaken, second.ErrorCode);
+        Assert.Null(await fixture.Grains.GetGrain<IUserGrain>(secondId).GetProfile());
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM users WHERE id = $1", secondId));
+    }
+
+    [Fact]
+    public async Task A_handle_taken_in_another_case_is_refused()
+    {
+        var first = Fresh.User();
+        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(first);
+
+        var second = await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id())
+            .SignUp(Fresh.User() with { Handle = first.Handle.ToUpperInvariant() });
+
+        Assert.Equal(ErrorCodes.HandleTaken, second.ErrorCode);
+    }
+
+    [Fact]
+    public async Task An_update_the_database_refuses_leaves_memory_and_row_unchanged()
+    {
+        var taken = Fresh.User();
+        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(taken);
+        var id = Fresh.Id();
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        var before = (await grain.SignUp(Fresh.User())).Value!;
+
+        var result = await grain.Update(new ProfileChanges(null, taken.Email, "New Name", "new bio"), before.Version);
+
+        Assert.Equal(WriteStatus.Conflict, result.Status);
+        Assert.Equal(ErrorCodes.EmailTaken, result.ErrorCode);
+        Assert.Equal(before, await grain.GetProfile());
+        Assert.Equal(before, await ReadRow(id));
+    }
+
+    [Fact]
+    public async Task An_update_commits_bumps_the_version_and_memory_matches_the_row()
+    {
+        var id = Fresh.Id();
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        var before = (await grain.SignUp(Fresh.User())).Value!;
+
+        var result = await grain.Update(new ProfileChanges(null, null, "Renamed", "Hello there"), before.Version);
+
+        Assert.Equal(WriteStatus.Ok, result.Status);
+        Assert.Equal(before.Version + 1, result.Value!.Version);
+        Assert.Equal(("Renamed", "Hello there", before.Email), (result.Value.DisplayName, result.Value.Bio, result.Value.Email));
+        Assert.Equal(result.Value, await grain.GetProfile());
+        Assert.Equal(result.Value, await ReadRow(id));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+            "SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND event_type = 'UserProfileUpdated'", id));
+    }
+
+    [Fact]
+    public async Task An_update_with_a_stale_version_is_refused_and_changes_nothing()
+    {
+        var id = Fresh.Id();
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        var created = (await grain.SignUp(Fresh.User())).Value!;
+        var edited = (await grain.Update(new ProfileChanges(null, null, "First edit", null), created.Version)).Value!;
+
+        var stale = await grain.Update(new ProfileChanges(null, null, "Lost edit", null), created.Version);
+
+        Assert.Equal(WriteStatus.VersionMismatch, stale.Status);
+        Assert.Equal(edited, await grain.GetProfile());
+        Assert.Equal(edited, await ReadRow(id));
+    }
+
+    [Fact]
+    public async Task A_row_changed_outside_the_grain_makes_the_edit_stale_and_the_grain_reloads()
+    {
+        var id = Fresh.Id();
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        var created = (await grain.SignUp(Fresh.User())).Value!;
+        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'elsewhere', version = version + 1 WHERE id = $1", id);
+
+        var result = await grain.Update(new ProfileChanges(null, null, "Mine", null), null);
+
+        Assert.Equal(WriteStatus.VersionMismatch, result.Status);
+        var reloaded = await grain.GetProfile();
+        Assert.Equal(("elsewhere", created.Version + 1), (reloaded!.Bio, reloaded.Version));
+    }
+
+    private async Task<UserProfile?> ReadRow(Guid id)
+    {
+        await using var command = fixture.Db.CreateCommand(RowSql);
+        command.Parameters.AddWithValue(id);
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
+        {
+            return null;
+        }
+
+        var stats = await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT stats_version FROM users WHERE id = $1", id);
+        return new UserProfile(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt64(6),
+            new UserCounters(reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), stats));
+    }
+}

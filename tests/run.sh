@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test against real PostgreSQL and Redis, starting them if needed, on a freshly
+# migrated test database (actors_test). Ends with "tests: N passed, N failed".
+set -euo pipefail
+. "$(dirname "$0")/../deploy/local/lib.sh"
+
+CONFIGURATION="${CONFIGURATION:-Release}"
+TEST_DATABASE="${TEST_DATABASE:-actors_test}"
+RESULTS="$ACTORS_ROOT/tests/results"
+
+ensure_packages
+ensure_secrets
+ensure_postgres
+ensure_database "$TEST_DATABASE" fresh
+ensure_redis
+
+export ACTORS_TEST_POSTGRES="$(postgres_connection_string "$TEST_DATABASE")"
+export ACTORS_TEST_REDIS="$(redis_connection_string)"
+
+log "building ($CONFIGURATION)"
+dotnet build "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v:q
+
+log "migrating $TEST_DATABASE"
+ConnectionStrings__Postgres="$ACTORS_TEST_POSTGRES" \
+  dotnet "$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll" migrate
+
+rm -rf "$RESULTS"
+status=0
+dotnet test "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=$?
+
+# Totals from every project's TRX report, so the line also counts tests of a crashed run.
+passed=0; failed=0; total=0
+for trx in "$RESULTS"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$((total + $(get total))); passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+done
+if [ "$total" -eq 0 ]; then
+  echo "tests: no test was executed (0 passed, 0 failed)"
+  exit 1
+fi
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
