@@ -27,6 +27,7 @@ internal static partial class ClusterClientSetup
                 o.ServiceId = cluster.ServiceId;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = gateway.GrainCallTimeout);
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = gateway.GatewayListRefreshPeriod);
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
         });

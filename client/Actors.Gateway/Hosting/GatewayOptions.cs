@@ -8,6 +8,9 @@ public sealed class GatewayOptions
     /// <summary>How long a grain call may take before the request fails with 503.</summary>
     public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the list of silo gateways is re-read from Redis, so silos that join are used soon.</summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Seconds a client is told to wait (Retry-After) when a dependency is unavailable.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 }

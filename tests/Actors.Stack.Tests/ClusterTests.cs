@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text.Json;
+using Actors.Stack.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Actors.Stack.Tests;
+
+[Collection(StackGroup.Name)]
+public sealed class ClusterTests(StackFixture fixture)
+{
+    [Fact]
+    public async Task Both_silos_are_active_members_in_the_Redis_membership_table()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
+        var entries = await redis.GetDatabase().HashGetAllAsync($"{Deployment.ServiceId}/members/{fixture.Stack.ClusterId}");
+
+        // Every field but "Version" is a silo; status 3 is Active.
+        var active = entries.Where(e => e.Name != "Version")
+            .Select(e => JsonDocument.Parse(e.Value.ToString()).RootElement)
+            .Where(silo => silo.GetProperty("Status").GetInt32() == 3)
+            .ToList();
+        Assert.Equal(2, active.Count);
+        Assert.Equal(2, active.Select(s => s.GetProperty("SiloName").GetString()).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task User_grains_activate_on_both_silos_of_the_cluster()
+    {
+        for (var i = 0; i < 40; i++)
+        {
+            var (id, _, _) = await fixture.Stack.NewUserAsync();
+            (await fixture.Stack.Http.GetAsync($"/api/users/{id}")).EnsureSuccessStatusCode();
+        }
+
+        await using var cluster = await ClusterClient.ConnectAsync(fixture.Stack);
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetHosts(onlyActive: true);
+        var stats = await management.GetSimpleGrainStatistics();
+        var perSilo = stats.Where(s => s.GrainType.Contains("UserGrain", StringComparison.Ordinal))
+            .GroupBy(s => s.SiloAddress)
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
+
+        Assert.Equal(2, hosts.Count);
+        Assert.Equal(hosts.Keys.ToHashSet(), perSilo.Where(p => p.Value > 0).Select(p => p.Key).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Silo_health_answers_live_startup_and_ready()
+    {
+        using var http = new HttpClient();
+        foreach (var check in new[] { "live", "startup", "ready" })
+        {
+            using var response = await http.GetAsync(fixture.Stack.SiloHealth(0, check));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+}

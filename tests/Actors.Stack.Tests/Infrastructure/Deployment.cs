@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Npgsql;
+
+namespace Actors.Stack.Tests.Infrastructure;
+
+/// <summary>
+/// The whole product as users run it: silos and a gateway as separate processes, joined through the
+/// real Redis under a cluster id of their own, writing to the real PostgreSQL through a cuttable proxy.
+/// </summary>
+internal sealed class Deployment : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly Dictionary<int, (int SiloPort, int GatewayPort, int HttpPort)> _siloPorts = [];
+    private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private Deployment()
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres);
+        var target = new IPEndPoint(IPAddress.Parse(postgres.Host == "localhost" ? "127.0.0.1" : postgres.Host!), postgres.Port);
+        Database = new TcpProxy(target);
+        postgres.Port = Database.Port;
+        postgres.Host = "127.0.0.1";
+        PostgresThroughProxy = postgres.ConnectionString;
+        GatewayPort = TestEnvironment.FreePort();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string ClusterId { get; } = $"test-{Guid.NewGuid():N}";
+
+    public const string ServiceId = "actors-tests";
+
+    public TcpProxy Database { get; }
+
+    public string PostgresThroughProxy { get; }
+
+    public int GatewayPort { get; }
+
+    public HttpClient Http { get; }
+
+    public List<ServiceProcess> Silos { get; } = [];
+
+    public ServiceProcess? Gateway { get; private set; }
+
+    public static async Task<Deployment> StartAsync(int silos)
+    {
+        var stack = new Deployment();
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, silos).Select(stack.StartSiloAsync));
+            await stack.StartGatewayAsync();
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts silo number <paramref name="index"/> (reusing its ports when it ran before) and waits until it is ready.</summary>
+    public async Task<ServiceProcess> StartSiloAsync(int index)
+    {
+        if (!_siloPorts.TryGetValue(index, out var ports))
+        {
+            ports = (TestEnvironment.FreePort(), TestEnvironment.FreePort(), TestEnvironment.FreePort());
+            _siloPorts[index] = ports;
+        }
+
+        var silo = ServiceProcess.Start($"silo{index}", TestEnvironment.SiloDll, new Dictionary<string, string>(Common())
+        {
+            ["Silo__Name"] = $"silo{index}-{Guid.NewGuid():N}"[..16],
+            ["Silo__SiloPort"] = ports.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo__GatewayPort"] = ports.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Silo__ShutdownTimeout"] = "00:00:15",
+            ["Urls"] = $"http://127.0.0.1:{ports.HttpPort}",
+        });
+        lock (Silos)
+        {
+            Silos.Add(silo);
+        }
+
+        using var probe = new HttpClient();
+        await silo.WaitUntilHealthyAsync(probe, new Uri($"http://127.0.0.1:{ports.HttpPort}/health/ready"), StartTimeout);
+        return silo;
+    }
+
+    public Uri SiloHealth(int index, string check) => new($"http://127.0.0.1:{_siloPorts[index].HttpPort}/health/{check}");
+
+    public async Task StartGatewayAsync()
+    {
+        Gateway = ServiceProcess.Start("gateway", TestEnvironment.GatewayDll, new Dictionary<string, string>(Common())
+        {
+            ["Urls"] = $"http://127.0.0.1:{GatewayPort}",
+            ["Auth__SigningKey"] = _signingKey,
+            // The lowest cost the gateway accepts: tests sign up hundreds of users.
+            ["Auth__PasswordIterations"] = "10000",
+            ["Gateway__GatewayListRefreshPeriod"] = "00:00:01",
+        });
+        await Gateway.WaitUntilHealthyAsync(Http, new Uri(Http.BaseAddress!, "/health/ready"), StartTimeout);
+    }
+
+    /// <summary>Signs up a fresh user and logs in: returns the user's id and an HTTP client carrying the token.</summary>
+    public async Task<(Guid Id, HttpClient Client, string Email)> NewUserAsync()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var email = $"{tag}@example.test";
+        using var signUp = await Http.PostAsJsonAsync("/api/users",
+            new { handle = $"u_{tag}", email, displayName = $"User {tag}", password = "correct horse battery" });
+        signUp.EnsureSuccessStatusCode();
+        using var login = await Http.PostAsJsonAsync("/api/sessions", new { email, password = "correct horse battery" });
+        login.EnsureSuccessStatusCode();
+        var session = await login.Content.ReadFromJsonAsync<JsonElement>();
+        var client = new HttpClient { BaseAddress = Http.BaseAddress, Timeout = Http.Timeout };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
+        return (session.GetProperty("userId").GetGuid(), client, email);
+    }
+
+    public string Diagnostics() =>
+        string.Join("\n\n", Silos.Select(s => $"--- {s.Name}\n{s.Output()}").Append($"--- gateway\n{Gateway?.Output()}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        foreach (var silo in Silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        Http.Dispose();
+        await Database.DisposeAsync();
+    }
+
+    private Dictionary<string, string> Common() => new()
+    {
+        ["ConnectionStrings__Postgres"] = PostgresThroughProxy,
+        ["ConnectionStrings__Redis"] = TestEnvironment.Redis,
+        ["Cluster__ClusterId"] = ClusterId,
+        ["Cluster__ServiceId"] = ServiceId,
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["DOTNET_gcServer"] = "0",
+    };
+}

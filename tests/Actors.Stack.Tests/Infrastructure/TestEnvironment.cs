@@ -1,0 +1,54 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Actors.Stack.Tests.Infrastructure;
+
+/// <summary>Where the real services and the built programs are. tests/run.sh sets the variables.</summary>
+internal static class TestEnvironment
+{
+    public static string Postgres => Required("ACTORS_TEST_POSTGRES");
+
+    public static string Redis => Required("ACTORS_TEST_REDIS");
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    private static string Configuration =>
+        typeof(TestEnvironment).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+
+    public static string SiloDll => Built("silo/Actors.Silo", "Actors.Silo.dll");
+
+    public static string GatewayDll => Built("client/Actors.Gateway", "Actors.Gateway.dll");
+
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Built(string project, string dll)
+    {
+        var path = Path.Combine(RepositoryRoot, project, "bin", Configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{dll} is not built; run tests through tests/run.sh.", path);
+    }
+
+    private static string Required(string name) =>
+        Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"{name} is not set: run the tests through tests/run.sh.");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Actors.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Actors.sln not found above the test output folder.");
+    }
+}
