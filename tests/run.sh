@@ -2,6 +2,8 @@
 # Runs every test against real PostgreSQL and Redis, starting them if needed, on a freshly
 # migrated test database (actors_test). Ends with "tests: N passed, N failed".
 set -euo pipefail
+# A role of its own, so a test run never changes the credentials a running local stack uses.
+PG_USER="${TEST_PG_USER:-actors_test}"
 . "$(dirname "$0")/../deploy/local/lib.sh"
 
 CONFIGURATION="${CONFIGURATION:-Release}"

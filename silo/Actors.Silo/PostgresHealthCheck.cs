@@ -18,6 +18,9 @@ internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealth
         }
         catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
         {
+            // Probes keep running through an outage: each failed one discards the pooled connections
+            // it broke, so requests after recovery get fresh ones.
+            dataSource.Clear();
             return HealthCheckResult.Unhealthy("PostgreSQL is unreachable");
         }
     }

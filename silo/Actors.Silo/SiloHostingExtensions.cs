@@ -1,6 +1,7 @@
 using System.Net;
 using Actors.Grains;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -19,7 +20,8 @@ public static class SiloHostingExtensions
         builder.Services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section);
         var silo = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        var postgres = RequiredConnectionString(configuration, "Postgres");
+        // Checked here so a missing setting stops the silo at start with its name, not at first use.
+        _ = RequiredConnectionString(configuration, "Postgres");
         var redis = RequiredConnectionString(configuration, "Redis");
 
         builder.Services.AddActorsStorage(configuration);
@@ -36,11 +38,14 @@ public static class SiloHostingExtensions
             orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIP), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyAddress);
             orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = silo.CollectionAge);
-            orleans.AddAdoNetGrainStorage(StreamNames.PubSubStore, o =>
-            {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = postgres;
-            });
+            // Orleans' own storage shares the grains' connection pool: one pool to size, and clearing
+            // it after an outage helps both.
+            orleans.AddAdoNetGrainStorage(StreamNames.PubSubStore, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+                options.Configure<NpgsqlDataSource>((o, dataSource) =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.DataSource = dataSource;
+                }));
             orleans.AddMemoryStreams(StreamNames.Provider);
         });
 

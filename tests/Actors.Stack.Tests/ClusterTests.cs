@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Actors.Stack.Tests.Infrastructure;
+using Actors.Grains;
+using Npgsql;
+using Orleans.Streams;
 using StackExchange.Redis;
 
 namespace Actors.Stack.Tests;
@@ -42,6 +45,29 @@ public sealed class ClusterTests(StackFixture fixture)
 
         Assert.Equal(2, hosts.Count);
         Assert.Equal(hosts.Keys.ToHashSet(), perSilo.Where(p => p.Value > 0).Select(p => p.Key).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Stream_subscriptions_are_kept_in_PostgreSQL_through_the_ADO_NET_PubSubStore()
+    {
+        await using var cluster = await ClusterClient.ConnectAsync(fixture.Stack);
+        var key = $"pubsub-check-{Guid.NewGuid():N}";
+        var stream = cluster.Client.GetStreamProvider(StreamNames.Provider).GetStream<string>(StreamId.Create("tests", key));
+
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = await stream.SubscribeAsync((item, _) =>
+        {
+            received.TrySetResult(item);
+            return Task.CompletedTask;
+        });
+        await stream.OnNextAsync("delivered");
+
+        Assert.Equal("delivered", await received.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await using var db = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        await using var count = db.CreateCommand("SELECT count(*) FROM orleansstorage WHERE grainidextensionstring LIKE $1");
+        count.Parameters.AddWithValue($"%{key}%");
+        Assert.Equal(1L, await count.ExecuteScalarAsync());
+        await subscription.UnsubscribeAsync();
     }
 
     [Fact]

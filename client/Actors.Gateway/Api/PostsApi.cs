@@ -29,7 +29,7 @@ internal static class PostsApi
         }
 
         var id = Guid.CreateVersion7();
-        var result = await grains.GetGrain<IPostGrain>(id).Create(http.User.UserId()!.Value, request.Body!);
+        var result = await grains.GetGrain<IPostGrain>(id).Create(Caller(http), request.Body!);
         return result.Succeeded
             ? TypedResults.Created($"/api/posts/{id}", PostResponse.From(result.Value!))
             : Problems.Refused(result);
@@ -63,7 +63,11 @@ internal static class PostsApi
             return Input.BadId(id);
         }
 
-        var result = await grains.GetGrain<IPostGrain>(postId).Delete(http.User.UserId()!.Value);
+        var result = await grains.GetGrain<IPostGrain>(postId).Delete(Caller(http));
         return result.Succeeded ? TypedResults.NoContent() : Problems.Refused(result);
     }
+
+    // These endpoints require authorization, and the gateway signs only tokens whose subject is a user id.
+    private static Guid Caller(HttpContext http) =>
+        http.User.UserId() ?? throw new InvalidOperationException("An authorized request carries no user id.");
 }

@@ -52,6 +52,13 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
             }
             catch (Exception ex) when (IsUnavailable(ex))
             {
+                if (connected)
+                {
+                    // A pooled connection was dead: after a database restart or network cut its idle
+                    // siblings are too, and Npgsql hands them out until each one fails once.
+                    source.Clear();
+                }
+
                 var retryable = !connected || retryWholeOperation;
                 if (!retryable || attempt >= _options.ConnectRetries)
                 {

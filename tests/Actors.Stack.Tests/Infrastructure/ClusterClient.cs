@@ -1,3 +1,4 @@
+using Actors.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ internal sealed class ClusterClient : IAsyncDisposable
                 o.ServiceId = Deployment.ServiceId;
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(TestEnvironment.Redis));
+            client.AddMemoryStreams(StreamNames.Provider);
         });
         var host = builder.Build();
         await host.StartAsync();
