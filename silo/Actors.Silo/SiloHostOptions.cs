@@ -26,6 +26,9 @@ public sealed class SiloHostOptions
     /// <summary>How long an idle activation stays in memory before it is collected.</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How often the silo checks its own readiness (PostgreSQL, membership), probed or not.</summary>
+    public TimeSpan HealthCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Time given to a graceful shutdown (hand over activations, leave the cluster).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Actors.Grains;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
@@ -52,6 +53,13 @@ public static class SiloHostingExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("membership", tags: [HealthTags.Startup, HealthTags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready]);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionLogger>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Delay = TimeSpan.FromSeconds(2);
+            o.Period = silo.HealthCheckPeriod;
+            o.Predicate = c => c.Tags.Contains(HealthTags.Ready);
+        });
         return builder;
     }
 
