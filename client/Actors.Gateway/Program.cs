@@ -2,11 +2,16 @@ using Actors.Gateway.Api;
 using Actors.Gateway.Auth;
 using Actors.Gateway.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorsClusterClient();
+builder.AddActorsRequestLimits();
 builder.Services.AddActorsAuthentication();
 builder.Services.AddActorsProblemDetails();
+builder.Services.AddActorsCompression();
+builder.Services.AddActorsRateLimits();
+builder.Services.AddActorsOpenApi();
 builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJson.Default));
@@ -15,14 +20,19 @@ builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags:
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseResponseCompression();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapUsersApi();
 app.MapPostsApi();
 app.MapSessionsApi();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/docs", o => o.WithTitle("Actors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+// Probes are never rate limited: an orchestrator must always get its answer.
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).DisableRateLimiting();
 
 await app.RunAsync();

@@ -12,4 +12,5 @@ public static class ErrorCodes
     public const string PostNotFound = "post_not_found";
     public const string AuthorNotFound = "author_not_found";
     public const string NotAuthor = "not_author";
+    public const string IdempotencyKeyInUse = "idempotency_key_in_use";
 }

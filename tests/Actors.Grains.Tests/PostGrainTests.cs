@@ -13,7 +13,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var author = await SignUp();
         var id = Fresh.Id();
 
-        var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, "hello, world");
+        var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, "hello, world", null);
 
         Assert.Equal(WriteStatus.Created, result.Status);
         Assert.Equal(result.Value, await fixture.Grains.GetGrain<IPostGrain>(id).GetPost());
@@ -30,7 +30,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var author = await SignUp();
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, $"post {i}").AsTask()));
+            fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, $"post {i}", null).AsTask()));
 
         Assert.Equal(50L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
         Assert.Equal(50, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
@@ -38,11 +38,29 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_second_create_with_a_recorded_idempotency_key_writes_nothing_and_says_why()
+    {
+        var author = await SignUp();
+        var key = new IdempotencyKey($"posts:{author:N}", Guid.NewGuid().ToString(), [1, 2, 3]);
+        var first = Fresh.Id();
+        await fixture.Grains.GetGrain<IPostGrain>(first).Create(author, "once", key);
+
+        var second = await fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, "once", key);
+
+        Assert.Equal((WriteStatus.Conflict, ErrorCodes.IdempotencyKeyInUse), (second.Status, second.ErrorCode));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
+        Assert.Equal(1, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
+        var recorded = await fixture.Grains.GetGrain<IDirectoryGrain>(0).FindIdempotencyKey(key.Scope, key.Key);
+        Assert.Equal(first, recorded!.ResourceId);
+        Assert.Equal(key.RequestHash, recorded.RequestHash);
+    }
+
+    [Fact]
     public async Task A_post_by_an_unknown_author_is_refused_and_nothing_is_written()
     {
         var id = Fresh.Id();
 
-        var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(Fresh.Id(), "orphan");
+        var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(Fresh.Id(), "orphan", null);
 
         Assert.Equal((WriteStatus.NotFound, ErrorCodes.AuthorNotFound), (result.Status, result.ErrorCode));
         Assert.Null(await fixture.Grains.GetGrain<IPostGrain>(id).GetPost());
@@ -56,7 +74,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var stranger = await SignUp();
         var id = Fresh.Id();
         var post = fixture.Grains.GetGrain<IPostGrain>(id);
-        await post.Create(author, "short-lived");
+        await post.Create(author, "short-lived", null);
 
         var refused = await post.Delete(stranger);
         Assert.Equal((WriteStatus.Forbidden, ErrorCodes.NotAuthor), (refused.Status, refused.ErrorCode));
@@ -83,7 +101,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         for (var i = 0; i < 45; i++)
         {
             var id = Fresh.Id();
-            await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, $"post {i}");
+            await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, $"post {i}", null);
             ids.Add(id);
         }
 
@@ -106,7 +124,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     private async Task<Guid> SignUp()
     {
         var id = Fresh.Id();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User());
+        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User(), null);
         return id;
     }
 

@@ -14,7 +14,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     public async Task Sign_up_returns_the_profile_exactly_as_the_row_stores_it()
     {
         var id = Fresh.Id();
-        var result = await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User());
+        var result = await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User(), null);
 
         Assert.Equal(WriteStatus.Created, result.Status);
         var fromGrain = await fixture.Grains.GetGrain<IUserGrain>(id).GetProfile();
@@ -27,7 +27,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     {
         var id = Fresh.Id();
         var user = Fresh.User();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user);
+        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
 
         var email = await TestDatabase.ScalarAsync<string>(fixture.Db,
             "SELECT payload->>'email' FROM outbox WHERE aggregate_id = $1 AND event_type = 'UserSignedUp'", id);
@@ -39,7 +39,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     {
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
-        var created = (await grain.SignUp(Fresh.User())).Value!;
+        var created = (await grain.SignUp(Fresh.User(), null)).Value!;
 
         // Change the row behind the grain's back: an active grain must not notice...
         await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET display_name = 'changed in SQL' WHERE id = $1", id);
@@ -60,10 +60,10 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     public async Task Signing_up_twice_with_one_email_in_another_case_is_refused_and_creates_no_row()
     {
         var first = Fresh.User();
-        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(first);
+        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(first, null);
         var secondId = Fresh.Id();
 
-        var second = await fixture.Grains.GetGrain<IUserGrain>(secondId).SignUp(Fresh.User(first.Email.ToUpperInvariant()));
+        var second = await fixture.Grains.GetGrain<IUserGrain>(secondId).SignUp(Fresh.User(first.Email.ToUpperInvariant()), null);
 
         Assert.Equal(WriteStatus.Conflict, second.Status);
         Assert.Equal(ErrorCodes.EmailTaken, second.ErrorCode);
@@ -75,10 +75,10 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     public async Task A_handle_taken_in_another_case_is_refused()
     {
         var first = Fresh.User();
-        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(first);
+        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(first, null);
 
         var second = await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id())
-            .SignUp(Fresh.User() with { Handle = first.Handle.ToUpperInvariant() });
+            .SignUp(Fresh.User() with { Handle = first.Handle.ToUpperInvariant() }, null);
 
         Assert.Equal(ErrorCodes.HandleTaken, second.ErrorCode);
     }
@@ -87,10 +87,10 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     public async Task An_update_the_database_refuses_leaves_memory_and_row_unchanged()
     {
         var taken = Fresh.User();
-        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(taken);
+        await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(taken, null);
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
-        var before = (await grain.SignUp(Fresh.User())).Value!;
+        var before = (await grain.SignUp(Fresh.User(), null)).Value!;
 
         var result = await grain.Update(new ProfileChanges(null, taken.Email, "New Name", "new bio"), before.Version);
 
@@ -105,7 +105,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     {
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
-        var before = (await grain.SignUp(Fresh.User())).Value!;
+        var before = (await grain.SignUp(Fresh.User(), null)).Value!;
 
         var result = await grain.Update(new ProfileChanges(null, null, "Renamed", "Hello there"), before.Version);
 
@@ -123,7 +123,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     {
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
-        var created = (await grain.SignUp(Fresh.User())).Value!;
+        var created = (await grain.SignUp(Fresh.User(), null)).Value!;
         var edited = (await grain.Update(new ProfileChanges(null, null, "First edit", null), created.Version)).Value!;
 
         var stale = await grain.Update(new ProfileChanges(null, null, "Lost edit", null), created.Version);
@@ -138,7 +138,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     {
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
-        var created = (await grain.SignUp(Fresh.User())).Value!;
+        var created = (await grain.SignUp(Fresh.User(), null)).Value!;
         await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'elsewhere', version = version + 1 WHERE id = $1", id);
 
         var result = await grain.Update(new ProfileChanges(null, null, "Mine", null), null);

@@ -14,31 +14,51 @@ public sealed record SessionRequest(string? Email, string? Password);
 
 public sealed record SessionResponse(string Token, Guid UserId, DateTimeOffset ExpiresAt);
 
-/// <summary>A profile as the API shows it. <see cref="Email"/> is present only when the caller is its owner.</summary>
+/// <summary>
+/// A profile as the API shows it. Every property is optional because <c>?fields=</c> may leave it out;
+/// <see cref="Email"/> is present only when the caller is its owner.
+/// </summary>
 public sealed record UserResponse(
-    Guid Id,
-    string Handle,
-    string DisplayName,
-    string Bio,
-    int Followers,
-    int Following,
-    int Posts,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Email)
+    Guid? Id,
+    string? Handle,
+    string? DisplayName,
+    string? Bio,
+    int? Followers,
+    int? Following,
+    int? Posts,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? UpdatedAt,
+    string? Email)
 {
-    public static UserResponse From(UserProfile p, bool includeEmail) => new(
-        p.Id, p.Handle, p.DisplayName, p.Bio, p.Counters.Followers, p.Counters.Following, p.Counters.Posts,
-        p.CreatedAt, p.UpdatedAt, includeEmail ? p.Email : null);
+    internal static UserResponse From(UserProfile p, UserField fields) => new(
+        Has(fields, UserField.Id) ? p.Id : null,
+        Has(fields, UserField.Handle) ? p.Handle : null,
+        Has(fields, UserField.DisplayName) ? p.DisplayName : null,
+        Has(fields, UserField.Bio) ? p.Bio : null,
+        Has(fields, UserField.Followers) ? p.Counters.Followers : null,
+        Has(fields, UserField.Following) ? p.Counters.Following : null,
+        Has(fields, UserField.Posts) ? p.Counters.Posts : null,
+        Has(fields, UserField.CreatedAt) ? p.CreatedAt : null,
+        Has(fields, UserField.UpdatedAt) ? p.UpdatedAt : null,
+        Has(fields, UserField.Email) ? p.Email : null);
+
+    private static bool Has(UserField fields, UserField field) => (fields & field) != 0;
 }
 
-/// <summary>Sign-up's answer: the new profile, and that its welcome email is queued rather than sent.</summary>
-public sealed record SignUpResponse(UserResponse User, bool WelcomeEmailQueued);
-
-public sealed record PostResponse(Guid Id, Guid AuthorId, string Body, int Likes, DateTimeOffset CreatedAt)
+/// <summary>A post as the API shows it; <c>?fields=</c> may leave properties out.</summary>
+public sealed record PostResponse(Guid? Id, Guid? AuthorId, string? Body, int? Likes, DateTimeOffset? CreatedAt)
 {
-    public static PostResponse From(Post p) => new(p.Id, p.AuthorId, p.Body, p.LikeCount, p.CreatedAt);
+    internal static PostResponse From(Post p, PostField fields) => new(
+        Has(fields, PostField.Id) ? p.Id : null,
+        Has(fields, PostField.AuthorId) ? p.AuthorId : null,
+        Has(fields, PostField.Body) ? p.Body : null,
+        Has(fields, PostField.Likes) ? p.LikeCount : null,
+        Has(fields, PostField.CreatedAt) ? p.CreatedAt : null);
+
+    private static bool Has(PostField fields, PostField field) => (fields & field) != 0;
 }
 
 /// <summary>Every list: items plus an opaque cursor for the next page (null on the last page).</summary>
-public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextCursor);
+public sealed record PageResponse<T>(
+    IReadOnlyList<T> Items,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);

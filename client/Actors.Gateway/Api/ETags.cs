@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
 using Microsoft.Net.Http.Headers;
@@ -6,16 +8,33 @@ using Microsoft.Net.Http.Headers;
 namespace Actors.Gateway.Api;
 
 /// <summary>
-/// Strong ETags derived from row versions: a profile's edit version and counter sequence (plus whether
-/// the owner's view with email was served), a post's version and like count.
+/// Strong ETags derived from row versions, never from serialized bytes: a profile's edit version and
+/// counter sequence, a post's version and like count, each with the projection served (a different
+/// field set is a different representation). A list page's tag hashes the same keys of its items.
 /// </summary>
 internal static class ETags
 {
-    public static string For(UserProfile user, bool ownerView) =>
-        string.Create(CultureInfo.InvariantCulture, $"\"u{user.Version}.{user.Counters.Sequence}{(ownerView ? ".o" : "")}\"");
+    public static string For(UserProfile user, UserField fields) =>
+        string.Create(CultureInfo.InvariantCulture, $"\"u{user.Version}.{user.Counters.Sequence}.{(int)fields:x}\"");
 
-    public static string For(Post post) =>
-        string.Create(CultureInfo.InvariantCulture, $"\"p{post.Version}.{post.LikeCount}\"");
+    public static string For(Post post, PostField fields) =>
+        string.Create(CultureInfo.InvariantCulture, $"\"p{post.Version}.{post.LikeCount}.{(int)fields:x}\"");
+
+    public static string ForPage(IReadOnlyList<UserProfile> users, UserField fields, string? next) =>
+        Hash('U', (int)fields, next, users.Count, (span, i) =>
+        {
+            users[i].Id.TryWriteBytes(span);
+            BinaryPrimitives.WriteInt64LittleEndian(span[16..], users[i].Version);
+            BinaryPrimitives.WriteInt64LittleEndian(span[24..], users[i].Counters.Sequence);
+        });
+
+    public static string ForPage(IReadOnlyList<Post> posts, PostField fields, string? next) =>
+        Hash('P', (int)fields, next, posts.Count, (span, i) =>
+        {
+            posts[i].Id.TryWriteBytes(span);
+            BinaryPrimitives.WriteInt64LittleEndian(span[16..], posts[i].Version);
+            BinaryPrimitives.WriteInt64LittleEndian(span[24..], posts[i].LikeCount);
+        });
 
     /// <summary>True when If-None-Match names this ETag (or is "*").</summary>
     public static bool NoneMatch(HttpRequest request, string etag)
@@ -59,4 +78,25 @@ internal static class ETags
             ? version
             : -1;
     }
+
+    private static string Hash(char kind, int fields, string? next, int count, SpanAction<byte, int> writeItem)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> item = stackalloc byte[32];
+        item[0] = (byte)kind;
+        BinaryPrimitives.WriteInt32LittleEndian(item[1..], fields);
+        hash.AppendData(item[..5]);
+        for (var i = 0; i < count; i++)
+        {
+            writeItem(item, i);
+            hash.AppendData(item);
+        }
+
+        hash.AppendData(System.Text.Encoding.ASCII.GetBytes(next ?? "-"));
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return $"\"l{Convert.ToHexStringLower(digest[..12])}\"";
+    }
+
+    private delegate void SpanAction<T, in TArg>(Span<T> span, TArg arg);
 }

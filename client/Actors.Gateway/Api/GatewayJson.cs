@@ -4,14 +4,16 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Actors.Gateway.Api;
 
-/// <summary>Source-generated JSON for every body the gateway reads or writes: no reflection on the hot path.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+/// <summary>
+/// Source-generated JSON for every body the gateway reads or writes: no reflection on the hot path.
+/// Null properties are left out, which is how <c>?fields=</c> projection drops what was not asked for.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SignUpRequest))]
 [JsonSerializable(typeof(UpdateProfileRequest))]
 [JsonSerializable(typeof(CreatePostRequest))]
 [JsonSerializable(typeof(SessionRequest))]
 [JsonSerializable(typeof(SessionResponse))]
-[JsonSerializable(typeof(SignUpResponse))]
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(PostResponse))]
 [JsonSerializable(typeof(PageResponse<UserResponse>))]

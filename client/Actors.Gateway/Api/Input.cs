@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
 using System.Text;
 using Actors.Grains.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -61,13 +60,46 @@ internal static class Input
             return;
         }
 
-        var at = value.IndexOf('@', StringComparison.Ordinal);
-        if (value.Length > 254 || at < 1 || at == value.Length - 1 || !value.All(c => c > ' ' && c < 0x7f)
-            || !MailAddress.TryCreate(value, out var parsed) || parsed.Address != value || !value[(at + 1)..].Contains('.', StringComparison.Ordinal))
+        if (!IsPlainEmail(value))
         {
-            errors[field] = ["A valid email address of at most 254 characters."];
+            errors[field] = ["A valid email address (name@domain.tld) of at most 254 characters."];
         }
     }
+
+    // The everyday form only: a dot-atom local part and a dotted domain of letters, digits and hyphens.
+    // Quoted local parts, comments and IP-literal domains are valid RFC 5322 but only ever seen in abuse.
+    private static bool IsPlainEmail(string value)
+    {
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        if (value.Length > 254 || at is < 1 or > 64 || at != value.LastIndexOf('@'))
+        {
+            return false;
+        }
+
+        var local = value.AsSpan(0, at);
+        var domain = value.AsSpan(at + 1);
+        if (local[0] == '.' || local[^1] == '.' || local.Contains("..", StringComparison.Ordinal)
+            || local.ContainsAnyExcept(LocalChars) || domain.IndexOf('.') < 1)
+        {
+            return false;
+        }
+
+        foreach (var label in domain.ToString().Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-' || label.AsSpan().ContainsAnyExcept(DomainChars))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> LocalChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-");
+
+    private static readonly System.Buffers.SearchValues<char> DomainChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
 
     public static void Text(Dictionary<string, string[]> errors, string field, string? value, int min, int max, bool required, bool multiline)
     {

@@ -11,10 +11,17 @@ internal static class PostsApi
 
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder endpoints)
     {
-        var posts = endpoints.MapGroup("/api/posts").WithTags("Posts");
-        posts.MapPost("/", CreatePost).RequireAuthorization().WithName("CreatePost").WithSummary("Publish a post as the caller.");
-        posts.MapGet("/{id}", GetPost).WithName("GetPost").WithSummary("A post.");
-        posts.MapDelete("/{id}", DeletePost).RequireAuthorization().WithName("DeletePost").WithSummary("Delete your own post.");
+        var posts = endpoints.MapGroup("/api/posts").WithTags("Posts").WithCommonProblems();
+        posts.MapPost("/", CreatePost).RequireAuthorization().WithName("CreatePost").WithSummary("Publish a post as the caller.")
+            .WithDescription("Honours Idempotency-Key. Problem codes: validation_failed, bad_request, unauthorized, invalid_idempotency_key, idempotency_key_reused.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        posts.MapGet("/{id}", GetPost).WithName("GetPost").WithSummary("A post.")
+            .WithDescription("Projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_fields, post_not_found.")
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
+        posts.MapDelete("/{id}", DeletePost).RequireAuthorization().WithName("DeletePost").WithSummary("Delete your own post.")
+            .WithDescription("Problem codes: invalid_id, unauthorized, not_author, post_not_found.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 
@@ -28,19 +35,66 @@ internal static class PostsApi
             return Problems.Invalid(errors);
         }
 
+        if (!Idempotency.TryRead(http.Request, out var key, out var problem))
+        {
+            return problem!;
+        }
+
+        CacheHeaders.NoStore(http.Response);
+        var caller = Caller(http);
+        var idempotency = key is null ? null : new IdempotencyKey($"posts:{caller:N}", key, Idempotency.Fingerprint(request.Body));
+        if (idempotency is not null && await ReplayCreate(idempotency, grains, http) is { } earlier)
+        {
+            return earlier;
+        }
+
         var id = Guid.CreateVersion7();
-        var result = await grains.GetGrain<IPostGrain>(id).Create(Caller(http), request.Body!);
+        var result = await grains.GetGrain<IPostGrain>(id).Create(caller, request.Body!, idempotency);
+        if (result is { Succeeded: false, ErrorCode: ErrorCodes.IdempotencyKeyInUse }
+            && await ReplayCreate(idempotency!, grains, http) is { } concurrent)
+        {
+            return concurrent;
+        }
+
         return result.Succeeded
-            ? TypedResults.Created($"/api/posts/{id}", PostResponse.From(result.Value!))
+            ? TypedResults.Created($"/api/posts/{id}", PostResponse.From(result.Value!, PostField.All))
             : Problems.Refused(result);
     }
 
-    public static async Task<Results<Ok<PostResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetPost(
-        string id, IGrainFactory grains, HttpContext http)
+    private static async Task<Results<Created<PostResponse>, ValidationProblem, ProblemHttpResult>?> ReplayCreate(
+        IdempotencyKey key, IGrainFactory grains, HttpContext http)
+    {
+        if (await Idempotency.FindAsync(grains, key) is not { } prior)
+        {
+            return null;
+        }
+
+        if (!Idempotency.SameRequest(prior, key))
+        {
+            return Idempotency.Reused();
+        }
+
+        var post = await grains.GetGrain<IPostGrain>(prior.ResourceId).GetPost();
+        if (post is null)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.PostNotFound, "The post this key created was deleted.");
+        }
+
+        Idempotency.MarkReplayed(http.Response);
+        return TypedResults.Created($"/api/posts/{post.Id}", PostResponse.From(post, PostField.All));
+    }
+
+    public static async Task<Results<JsonPayload<PostResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetPost(
+        string id, IGrainFactory grains, HttpContext http, string? fields)
     {
         if (!Input.TryParseId(id, out var postId))
         {
             return Input.BadId(id);
+        }
+
+        if (!Fields<PostField>.TryParse(fields, PostField.All, out var selected, out var problem))
+        {
+            return problem!;
         }
 
         var post = await grains.GetGrain<IPostGrain>(postId).GetPost();
@@ -49,11 +103,8 @@ internal static class PostsApi
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.PostNotFound, "No such post.");
         }
 
-        var etag = ETags.For(post);
-        http.Response.Headers.ETag = etag;
-        return ETags.NoneMatch(http.Request, etag)
-            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(PostResponse.From(post));
+        CacheHeaders.Post(http.Response);
+        return UsersApi.NotModifiedOr(http, ETags.For(post, selected), () => JsonPayload.Of(PostResponse.From(post, selected)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeletePost(string id, IGrainFactory grains, HttpContext http)

@@ -10,11 +10,21 @@ internal static class Problems
     public const string InvalidId = "invalid_id";
     public const string InvalidCursor = "invalid_cursor";
     public const string InvalidLimit = "invalid_limit";
+    public const string InvalidFields = "invalid_fields";
     public const string InvalidCredentials = "invalid_credentials";
     public const string NotOwner = "not_owner";
     public const string PreconditionFailed = "precondition_failed";
+    public const string RateLimited = "rate_limited";
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string DatabaseUnavailable = "database_unavailable";
     public const string ClusterUnavailable = "cluster_unavailable";
+
+    /// <summary>Documents what any endpoint may answer: 400 (malformed request), 429 (rate limited), 503 (dependency down).</summary>
+    public static RouteGroupBuilder WithCommonProblems(this RouteGroupBuilder group) => group
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     public static ProblemHttpResult Of(int status, string code, string title, string? detail = null) =>
         TypedResults.Problem(detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = code });

@@ -1,4 +1,5 @@
 using Actors.Gateway.Auth;
+using Actors.Gateway.Hosting;
 using Actors.Grains.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,20 +9,30 @@ internal static class SessionsApi
 {
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/sessions").WithTags("Sessions")
-            .MapPost("/", LogIn).WithName("LogIn").WithSummary("Exchange email and password for a bearer token.");
+        endpoints.MapGroup("/api/sessions").WithTags("Sessions").WithCommonProblems()
+            .MapPost("/", LogIn).WithName("LogIn").WithSummary("Exchange email and password for a bearer token.")
+            .WithDescription("Attempts per account are throttled. Problem codes: validation_failed, invalid_credentials, rate_limited.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return endpoints;
     }
 
-    public static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult>> LogIn(
-        SessionRequest request, IGrainFactory grains, PasswordHasher hasher, TokenIssuer tokens)
+    public static async Task<Results<Ok<SessionResponse>, ValidationProblem, ProblemHttpResult, EmptyHttpResult>> LogIn(
+        SessionRequest request, IGrainFactory grains, PasswordHasher hasher, TokenIssuer tokens, LoginThrottle throttle, HttpContext http)
     {
+        CacheHeaders.NoStore(http.Response);
         var errors = new Dictionary<string, string[]>();
         Input.Email(errors, "email", request.Email, required: true);
         Input.Password(errors, "password", request.Password);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
+        }
+
+        using var attempt = throttle.TryAcquire(request.Email!);
+        if (!attempt.IsAcquired)
+        {
+            await RateLimits.Reject(http, attempt);
+            return TypedResults.Empty;
         }
 
         var credentials = await grains.GetGrain<IDirectoryGrain>(0).FindCredentials(request.Email!);

@@ -10,18 +10,30 @@ internal static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
-        var users = endpoints.MapGroup("/api/users").WithTags("Users");
-        users.MapPost("/", SignUp).WithName("SignUp").WithSummary("Create an account.");
-        users.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("All users in sign-up order, one page at a time.");
-        users.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("A profile; the email only for its owner.");
+        var users = endpoints.MapGroup("/api/users").WithTags("Users").WithCommonProblems();
+        users.MapPost("/", SignUp).WithName("SignUp").WithSummary("Create an account.")
+            .WithDescription("Honours Idempotency-Key. Problem codes: validation_failed, bad_request, invalid_idempotency_key, email_taken, handle_taken, idempotency_key_reused.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        users.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("All users in sign-up order, one page at a time.")
+            .WithDescription("Keyset-paginated (?limit=1..100, ?cursor=), projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_limit, invalid_cursor, invalid_fields.")
+            .Produces(StatusCodes.Status304NotModified);
+        users.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("A profile; the email only for its owner.")
+            .WithDescription("Projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_fields, user_not_found.")
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPatch("/{id}", UpdateUser).RequireAuthorization().WithName("UpdateUser")
-            .WithSummary("Edit your own profile; send If-Match to refuse a stale edit.");
-        users.MapGet("/{id}/posts", ListUserPosts).WithName("ListUserPosts").WithSummary("A user's posts, newest first.");
+            .WithSummary("Edit your own profile; send If-Match to refuse a stale edit.")
+            .WithDescription("Problem codes: validation_failed, invalid_id, unauthorized, not_owner, user_not_found, email_taken, handle_taken, version_mismatch.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        users.MapGet("/{id}/posts", ListUserPosts).WithName("ListUserPosts").WithSummary("A user's posts, newest first.")
+            .WithDescription("Keyset-paginated, projectable. ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_limit, invalid_cursor, invalid_fields, user_not_found.")
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> SignUp(
-        SignUpRequest request, IGrainFactory grains, PasswordHasher hasher)
+        SignUpRequest request, IGrainFactory grains, PasswordHasher hasher, HttpContext http)
     {
         var errors = new Dictionary<string, string[]>();
         Input.Handle(errors, "handle", request.Handle, required: true);
@@ -33,18 +45,66 @@ internal static class UsersApi
             return Problems.Invalid(errors);
         }
 
+        if (!Idempotency.TryRead(http.Request, out var key, out var problem))
+        {
+            return problem!;
+        }
+
+        CacheHeaders.NoStore(http.Response);
+        var displayName = request.DisplayName!.Trim();
+        // The fingerprint leaves the password out (a fast hash of it must not be stored); a repeat
+        // proves it by verifying the password against the account it created.
+        var idempotency = key is null ? null
+            : new IdempotencyKey("users", key, Idempotency.Fingerprint(request.Handle, request.Email, displayName));
+        if (idempotency is not null && await ReplaySignUp(idempotency, request, grains, hasher, http) is { } earlier)
+        {
+            return earlier;
+        }
+
         var id = Guid.CreateVersion7();
         var result = await grains.GetGrain<IUserGrain>(id)
-            .SignUp(new NewUser(request.Handle!, request.Email!, request.DisplayName!.Trim(), hasher.Hash(request.Password!)));
+            .SignUp(new NewUser(request.Handle!, request.Email!, displayName, hasher.Hash(request.Password!)), idempotency);
+        if (result is { Succeeded: false, ErrorCode: ErrorCodes.IdempotencyKeyInUse }
+            && await ReplaySignUp(idempotency!, request, grains, hasher, http) is { } concurrent)
+        {
+            return concurrent;
+        }
+
         return result.Succeeded
-            ? TypedResults.Created($"/api/users/{id}", UserResponse.From(result.Value!, includeEmail: true))
+            ? TypedResults.Created($"/api/users/{id}", UserResponse.From(result.Value!, UserField.All))
             : Problems.Refused(result);
     }
 
-    public static async Task<Results<Ok<PageResponse<UserResponse>>, ProblemHttpResult>> ListUsers(
-        IGrainFactory grains, int? limit, string? cursor)
+    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>?> ReplaySignUp(
+        IdempotencyKey key, SignUpRequest request, IGrainFactory grains, PasswordHasher hasher, HttpContext http)
     {
-        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem))
+        if (await Idempotency.FindAsync(grains, key) is not { } prior)
+        {
+            return null;
+        }
+
+        var credentials = await grains.GetGrain<IDirectoryGrain>(0).FindCredentials(request.Email!);
+        if (!Idempotency.SameRequest(prior, key) || credentials?.UserId != prior.ResourceId
+            || !hasher.Verify(request.Password!, credentials.PasswordHash))
+        {
+            return Idempotency.Reused();
+        }
+
+        var profile = await grains.GetGrain<IUserGrain>(prior.ResourceId).GetProfile();
+        if (profile is null)
+        {
+            return NotFound();
+        }
+
+        Idempotency.MarkReplayed(http.Response);
+        return TypedResults.Created($"/api/users/{profile.Id}", UserResponse.From(profile, UserField.All));
+    }
+
+    public static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUsers(
+        IGrainFactory grains, HttpContext http, int? limit, string? cursor, string? fields)
+    {
+        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
+            || !Fields<UserField>.TryParse(fields, UserField.All, out var selected, out problem))
         {
             return problem!;
         }
@@ -54,17 +114,25 @@ internal static class UsersApi
             return Problems.BadRequest(Problems.InvalidCursor, "cursor belongs to a different list.");
         }
 
+        selected &= ~UserField.Email; // nobody owns a whole list
         var page = await grains.GetGrain<IDirectoryGrain>(0).ListUsers(after, size);
-        return TypedResults.Ok(new PageResponse<UserResponse>(
-            [.. page.Items.Select(u => UserResponse.From(u, includeEmail: false))], page.Next?.Encode()));
+        var next = page.Next?.Encode();
+        CacheHeaders.List(http.Response);
+        return NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
+            JsonPayload.Of(new PageResponse<UserResponse>([.. page.Items.Select(u => UserResponse.From(u, selected))], next)));
     }
 
-    public static async Task<Results<Ok<UserResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetUser(
-        string id, IGrainFactory grains, HttpContext http)
+    public static async Task<Results<JsonPayload<UserResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetUser(
+        string id, IGrainFactory grains, HttpContext http, string? fields)
     {
         if (!Input.TryParseId(id, out var userId))
         {
             return Input.BadId(id);
+        }
+
+        if (!Fields<UserField>.TryParse(fields, UserField.All, out var selected, out var problem))
+        {
+            return problem!;
         }
 
         var profile = await grains.GetGrain<IUserGrain>(userId).GetProfile();
@@ -74,14 +142,16 @@ internal static class UsersApi
         }
 
         var owner = http.User.UserId() == userId;
-        var etag = ETags.For(profile, owner);
-        http.Response.Headers.ETag = etag;
-        return ETags.NoneMatch(http.Request, etag)
-            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(UserResponse.From(profile, owner));
+        if (!owner)
+        {
+            selected &= ~UserField.Email;
+        }
+
+        CacheHeaders.Profile(http.Response, owner);
+        return NotModifiedOr(http, ETags.For(profile, selected), () => JsonPayload.Of(UserResponse.From(profile, selected)));
     }
 
-    public static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUser(
+    public static async Task<Results<JsonPayload<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUser(
         string id, UpdateProfileRequest request, IGrainFactory grains, HttpContext http)
     {
         if (!Input.TryParseId(id, out var userId))
@@ -117,19 +187,21 @@ internal static class UsersApi
             return Problems.Refused(result);
         }
 
-        http.Response.Headers.ETag = ETags.For(result.Value!, ownerView: true);
-        return TypedResults.Ok(UserResponse.From(result.Value!, includeEmail: true));
+        CacheHeaders.Profile(http.Response, ownerView: true);
+        http.Response.Headers.ETag = ETags.For(result.Value!, UserField.All);
+        return JsonPayload.Of(UserResponse.From(result.Value!, UserField.All));
     }
 
-    public static async Task<Results<Ok<PageResponse<PostResponse>>, ProblemHttpResult>> ListUserPosts(
-        string id, IGrainFactory grains, int? limit, string? cursor)
+    public static async Task<Results<JsonPayload<PageResponse<PostResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUserPosts(
+        string id, IGrainFactory grains, HttpContext http, int? limit, string? cursor, string? fields)
     {
         if (!Input.TryParseId(id, out var userId))
         {
             return Input.BadId(id);
         }
 
-        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem))
+        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
+            || !Fields<PostField>.TryParse(fields, PostField.All, out var selected, out problem))
         {
             return problem!;
         }
@@ -145,7 +217,18 @@ internal static class UsersApi
         }
 
         var page = await grains.GetGrain<IDirectoryGrain>(0).ListPostsByAuthor(userId, after, size);
-        return TypedResults.Ok(new PageResponse<PostResponse>([.. page.Items.Select(PostResponse.From)], page.Next?.Encode()));
+        var next = page.Next?.Encode();
+        CacheHeaders.List(http.Response);
+        return NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
+            JsonPayload.Of(new PageResponse<PostResponse>([.. page.Items.Select(p => PostResponse.From(p, selected))], next)));
+    }
+
+    /// <summary>Sets the ETag and answers 304 without a body when the client already holds this version.</summary>
+    internal static Results<JsonPayload<T>, StatusCodeHttpResult, ProblemHttpResult> NotModifiedOr<T>(
+        HttpContext http, string etag, Func<JsonPayload<T>> body)
+    {
+        http.Response.Headers.ETag = etag;
+        return ETags.NoneMatch(http.Request, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : body();
     }
 
     private static ProblemHttpResult NotFound() =>

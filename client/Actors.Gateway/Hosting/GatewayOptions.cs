@@ -11,6 +11,15 @@ public sealed class GatewayOptions
     /// <summary>How often the list of silo gateways is re-read from Redis, so silos that join are used soon.</summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>JSON bodies smaller than this go out uncompressed: compressing them costs more than it saves.</summary>
+    public int CompressionThresholdBytes { get; set; } = 1024;
+
+    /// <summary>Largest request body accepted (413 beyond).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest total size of request headers accepted (431 beyond).</summary>
+    public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;
+
     /// <summary>Seconds a client is told to wait (Retry-After) when a dependency is unavailable.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 }

@@ -18,6 +18,10 @@ public interface IDirectoryGrain : IGrainWithIntegerKey
     [ReadOnly]
     ValueTask<Credentials?> FindCredentials(string email);
 
+    /// <summary>What an earlier request with this idempotency key created, or null.</summary>
+    [ReadOnly]
+    ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key);
+
     /// <summary>An author's posts, newest first.</summary>
     [ReadOnly]
     ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit);

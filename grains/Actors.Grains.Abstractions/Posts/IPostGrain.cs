@@ -5,8 +5,11 @@ namespace Actors.Grains.Posts;
 /// <summary>One post, keyed by post id, held in memory and written through to PostgreSQL.</summary>
 public interface IPostGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the post, bumps the author's post count and queues PostCreated, all in one transaction.</summary>
-    ValueTask<WriteResult<Post>> Create(Guid authorId, string body);
+    /// <summary>
+    /// Creates the post, bumps the author's post count, queues PostCreated and records the idempotency
+    /// key if given, all in one transaction.
+    /// </summary>
+    ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency);
 
     /// <summary>The post, or null when it does not exist (or was deleted). Served from memory once active.</summary>
     [ReadOnly]

@@ -5,8 +5,8 @@ namespace Actors.Grains.Users;
 /// <summary>One user, keyed by user id, holding the profile in memory and writing through to PostgreSQL.</summary>
 public interface IUserGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the user and queues its UserSignedUp event in one transaction.</summary>
-    ValueTask<WriteResult<UserProfile>> SignUp(NewUser user);
+    /// <summary>Creates the user and queues its UserSignedUp event in one transaction, with the idempotency key if given.</summary>
+    ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency);
 
     /// <summary>The profile, or null when no such user exists. Served from memory once active.</summary>
     [ReadOnly]

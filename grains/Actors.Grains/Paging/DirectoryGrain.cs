@@ -20,6 +20,8 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
     // Served by the unique index on lower(email).
     private const string CredentialsByEmail = "SELECT id, password_hash FROM users WHERE lower(email) = lower($1)";
 
+    private const string IdempotencyByKey = "SELECT request_hash, resource_id FROM idempotency_keys WHERE scope = $1 AND key = $2";
+
     private const string PostsFirstPage = $"""
         SELECT {PostRows.Columns} FROM posts WHERE author_id = $2
         ORDER BY created_at DESC, id DESC LIMIT $1
@@ -48,6 +50,16 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
             await using var command = Sql.Command(connection, CredentialsByEmail, Sql.Value(email));
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
             return await reader.ReadAsync().ConfigureAwait(true) ? new Credentials(reader.GetGuid(0), reader.GetString(1)) : null;
+        }).ConfigureAwait(true);
+
+    public async ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key) =>
+        await database.ReadAsync("idempotency.find", async connection =>
+        {
+            await using var command = Sql.Command(connection, IdempotencyByKey, Sql.Value(scope), Sql.Value(key));
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
+            return await reader.ReadAsync().ConfigureAwait(true)
+                ? new IdempotentRequest(reader.GetFieldValue<byte[]>(0), reader.GetGuid(1))
+                : null;
         }).ConfigureAwait(true);
 
     public async ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit)

@@ -20,7 +20,7 @@ public sealed class PostGrain(Database database, TimeProvider clock) : Grain, IP
 
     public ValueTask<Post?> GetPost() => _loaded ? ValueTask.FromResult(_post) : LoadThenGet();
 
-    public async ValueTask<WriteResult<Post>> Create(Guid authorId, string body)
+    public async ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency)
     {
         if (_loaded && _post is not null)
         {
@@ -37,12 +37,14 @@ public sealed class PostGrain(Database database, TimeProvider clock) : Grain, IP
                 await using var command = Sql.Command(connection, PostRows.Insert,
                     Sql.Value(Id), Sql.Value(authorId), Sql.Value(body), Sql.Value(now));
                 OutboxEntry.For(created).AddParameters(command.Parameters);
+                command.Parameters.AddRange(Sql.Idempotency(idempotency));
                 return await ReadCounters(command).ConfigureAwait(true);
             }).ConfigureAwait(true);
         }
-        catch (PostgresException ex) when (Database.IsConstraintViolation(ex, out _))
+        catch (PostgresException ex) when (Database.IsConstraintViolation(ex, out var constraint))
         {
-            return WriteResult.Refused<Post>(WriteStatus.Conflict, ErrorCodes.PostExists);
+            return WriteResult.Refused<Post>(WriteStatus.Conflict,
+                constraint == Sql.IdempotencyConstraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists);
         }
 
         if (counters is null)

@@ -12,8 +12,8 @@ internal static class PostRows
 
     // The author row is updated first: it both checks that the author exists (no row, nothing inserted)
     // and locks it, so concurrent posts by one author serialize on the counter, not on a retry loop.
-    // $1 post id, $2 author id, $3 body, $4 now, $5..$7 outbox entry.
-    public const string Insert = $"""
+    // $1 post id, $2 author id, $3 body, $4 now, $5..$7 outbox entry, $8..$10 idempotency key (may be null).
+    public static readonly string Insert = $"""
         WITH author AS (
             UPDATE users SET post_count = post_count + 1, stats_version = stats_version + 1
             WHERE id = $2
@@ -25,7 +25,7 @@ internal static class PostRows
         ), announced AS (
             INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
             SELECT $5, $6, id, $7, $4 FROM created
-        )
+        ), {Sql.RememberKey(8, 9, 10, 4)}
         SELECT {Users.UserRows.CounterColumns} FROM author
         """;
 

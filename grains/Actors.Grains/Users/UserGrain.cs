@@ -20,7 +20,7 @@ public sealed partial class UserGrain(Database database, TimeProvider clock, ILo
 
     public ValueTask<UserProfile?> GetProfile() => _loaded ? ValueTask.FromResult(_profile) : LoadThenGet();
 
-    public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user)
+    public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency)
     {
         if (_loaded && _profile is not null)
         {
@@ -37,6 +37,7 @@ public sealed partial class UserGrain(Database database, TimeProvider clock, ILo
                     Sql.Value(Id), Sql.Value(user.Handle), Sql.Value(user.Email), Sql.Value(user.DisplayName),
                     Sql.Value(user.PasswordHash), Sql.Value(now));
                 OutboxEntry.For(signedUp).AddParameters(command.Parameters);
+                command.Parameters.AddRange(Sql.Idempotency(idempotency));
                 return await command.ExecuteNonQueryAsync().ConfigureAwait(true);
             }).ConfigureAwait(true);
         }
@@ -115,6 +116,7 @@ public sealed partial class UserGrain(Database database, TimeProvider clock, ILo
     {
         UserRows.EmailConstraint => ErrorCodes.EmailTaken,
         UserRows.HandleConstraint => ErrorCodes.HandleTaken,
+        Sql.IdempotencyConstraint => ErrorCodes.IdempotencyKeyInUse,
         _ => ErrorCodes.UserExists,
     };
 

@@ -16,13 +16,14 @@ internal static class UserRows
 
     public const string SelectById = $"SELECT {Columns} FROM users WHERE id = $1";
 
-    // $1 id, $2 handle, $3 email, $4 display name, $5 password hash, $6 now, $7..$9 outbox entry.
-    public const string Insert = """
+    // $1 id, $2 handle, $3 email, $4 display name, $5 password hash, $6 now, $7..$9 outbox entry,
+    // $10..$12 idempotency key (may be null).
+    public static readonly string Insert = $"""
         WITH created AS (
             INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $6)
             RETURNING id
-        )
+        ), {Sql.RememberKey(10, 11, 12, 6)}
         INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
         SELECT $7, $8, id, $9, $6 FROM created
         """;

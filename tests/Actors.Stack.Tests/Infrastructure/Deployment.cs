@@ -16,6 +16,7 @@ internal sealed class Deployment : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private readonly Dictionary<int, (int SiloPort, int GatewayPort, int HttpPort)> _siloPorts = [];
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    private IReadOnlyDictionary<string, string> _gatewaySettings = new Dictionary<string, string>();
 
     private Deployment()
     {
@@ -45,9 +46,10 @@ internal sealed class Deployment : IAsyncDisposable
 
     public ServiceProcess? Gateway { get; private set; }
 
-    public static async Task<Deployment> StartAsync(int silos)
+    /// <param name="gatewaySettings">Gateway configuration overrides (environment-variable names), e.g. tight rate limits.</param>
+    public static async Task<Deployment> StartAsync(int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null)
     {
-        var stack = new Deployment();
+        var stack = new Deployment { _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>() };
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(stack.StartSiloAsync));
@@ -92,14 +94,24 @@ internal sealed class Deployment : IAsyncDisposable
 
     public async Task StartGatewayAsync()
     {
-        Gateway = ServiceProcess.Start("gateway", TestEnvironment.GatewayDll, new Dictionary<string, string>(Common())
+        var settings = new Dictionary<string, string>(Common())
         {
             ["Urls"] = $"http://127.0.0.1:{GatewayPort}",
             ["Auth__SigningKey"] = _signingKey,
             // The lowest cost the gateway accepts: tests sign up hundreds of users.
             ["Auth__PasswordIterations"] = "10000",
             ["Gateway__GatewayListRefreshPeriod"] = "00:00:01",
-        });
+            // Every test client comes from 127.0.0.1: only the abuse-limit tests want the real limits.
+            ["RateLimit__PermitLimit"] = "1000000",
+            ["RateLimit__TokensPerPeriod"] = "1000000",
+            ["RateLimit__LoginPermitLimit"] = "1000000",
+        };
+        foreach (var (key, value) in _gatewaySettings)
+        {
+            settings[key] = value;
+        }
+
+        Gateway = ServiceProcess.Start("gateway", TestEnvironment.GatewayDll, settings);
         await Gateway.WaitUntilHealthyAsync(Http, new Uri(Http.BaseAddress!, "/health/ready"), StartTimeout);
     }
 

@@ -1,0 +1,29 @@
+using Microsoft.Net.Http.Headers;
+
+namespace Actors.Gateway.Api;
+
+/// <summary>
+/// Cache-Control per kind of response. Public reads may be reused briefly by browsers and shared
+/// caches, and served stale while a cache revalidates (cheap, thanks to ETags); anything personal is
+/// private and revalidated every time.
+/// </summary>
+internal static class CacheHeaders
+{
+    private const string PublicProfile = "public, max-age=5, stale-while-revalidate=30";
+    private const string PublicPost = "public, max-age=30, stale-while-revalidate=60";
+    private const string PublicList = "public, max-age=5, stale-while-revalidate=30";
+    private const string Personal = "private, no-cache";
+
+    public static void Profile(HttpResponse response, bool ownerView)
+    {
+        response.Headers.CacheControl = ownerView ? Personal : PublicProfile;
+        // The same URL answers the owner (with email) and everyone else differently.
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.Authorization);
+    }
+
+    public static void Post(HttpResponse response) => response.Headers.CacheControl = PublicPost;
+
+    public static void List(HttpResponse response) => response.Headers.CacheControl = PublicList;
+
+    public static void NoStore(HttpResponse response) => response.Headers.CacheControl = "no-store";
+}
