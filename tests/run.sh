@@ -29,14 +29,14 @@ ConnectionStrings__Postgres="$ACTORS_TEST_POSTGRES" \
 rm -rf "$RESULTS"
 status=0
 dotnet test "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=$?
+  --logger "trx;LogFilePrefix=actors" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=$?
 
 # Totals from every project's TRX report, so the line also counts tests of a crashed run.
 passed=0; failed=0; total=0
 for trx in "$RESULTS"/*.trx; do
   [ -e "$trx" ] || continue
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
-  get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" | grep . || echo 0; }
   total=$((total + $(get total))); passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
 done
 if [ "$total" -eq 0 ]; then

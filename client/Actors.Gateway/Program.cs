@@ -21,6 +21,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseResponseCompression();
+app.UseUtf8Bodies();
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

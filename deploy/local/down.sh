@@ -22,9 +22,14 @@ stop_pid_file() {
 
 stop_pid_file "$RUN/gateway.pid"
 for f in "$RUN"/silo*.pid; do [ -e "$f" ] && stop_pid_file "$f"; done
+# Only the Redis up.sh started: the server on the port must report the pid recorded at its start.
 if [ -f "$ACTORS_STATE/redis/redis.pid" ]; then
-  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+  ours="$(cat "$ACTORS_STATE/redis/redis.pid")"
+  theirs="$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')"
+  if [ -n "$theirs" ] && [ "$theirs" = "$ours" ]; then
+    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+    log "stopped Redis"
+  fi
   rm -f "$ACTORS_STATE/redis/redis.pid"
-  log "stopped Redis"
 fi
 if [ "${1:-}" = --all ] && is_root; then pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" stop && log "stopped PostgreSQL"; fi

@@ -41,18 +41,21 @@ ensure_secrets() {
   mkdir -p "$ACTORS_STATE"
   local file="$ACTORS_STATE/secrets.env"
   if [ ! -f "$file" ]; then
-    umask 077
-    {
-      echo "PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)"
-      echo "AUTH_SIGNING_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-    } > "$file"
+    (
+      umask 077
+      {
+        echo "PG_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)"
+        echo "AUTH_SIGNING_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+      } > "$file"
+    )
   fi
   # shellcheck disable=SC1090
   . "$file"
 }
 
+# psql as the postgres superuser, on the cluster listening on PG_PORT.
 as_postgres() {
-  if is_root; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+  if is_root; then runuser -u postgres -- psql -p "$PG_PORT" "$@"; else sudo -u postgres psql -p "$PG_PORT" "$@"; fi
 }
 
 ensure_postgres() {
@@ -69,27 +72,23 @@ ensure_postgres() {
   die "PostgreSQL did not accept connections on $PG_HOST:$PG_PORT"
 }
 
-# ensure_database NAME [fresh]: the role (password from secrets) owning database NAME.
-# With "fresh", the database is dropped first (tests start from an empty schema).
+# ensure_database NAME [fresh]: the role (password from secrets) owning database NAME, in UTF-8.
+# With "fresh", the database is dropped first (tests start from an empty schema). Names and the
+# password travel as psql variables, quoted by format(), never pasted into SQL.
 ensure_database() {
   local db="$1" fresh="${2:-}"
-  if ! as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL
-SELECT format('CREATE ROLE %I LOGIN', '$PG_USER')
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER') \gexec
-ALTER ROLE "$PG_USER" LOGIN PASSWORD '$PG_PASSWORD';
-SQL
-  then die "could not create role $PG_USER (needs root or sudo to act as the postgres user)"; fi
-  if [ "$fresh" = fresh ]; then
-    as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null
-  fi
-  as_postgres psql -q -v ON_ERROR_STOP=1 -d postgres >/dev/null <<SQL
-SELECT format('CREATE DATABASE %I OWNER %I', '$db', '$PG_USER')
- WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$db') \gexec
+  as_postgres -q -v ON_ERROR_STOP=1 -d postgres -v role="$PG_USER" -v password="$PG_PASSWORD" -v db="$db" \
+    -v fresh="$fresh" >/dev/null <<'SQL' || die "could not create role $PG_USER and database $db (needs root, or sudo to act as the postgres user)"
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'role') \gexec
+SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', :'role', :'password') \gexec
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') WHERE :'fresh' = 'fresh' \gexec
+SELECT format('CREATE DATABASE %I OWNER %I ENCODING %L TEMPLATE template0', :'db', :'role', 'UTF8')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db') \gexec
 SQL
 }
 
 postgres_connection_string() {
-  echo "Host=$PG_HOST;Port=$PG_PORT;Database=$1;Username=$PG_USER;Password=$PG_PASSWORD;Timeout=3;Command Timeout=10;Maximum Pool Size=50;Keepalive=30"
+  echo "Host=$PG_HOST;Port=$PG_PORT;Database=$1;Username=$PG_USER;Password=$PG_PASSWORD;Timeout=3;Command Timeout=5;Maximum Pool Size=50;Keepalive=30"
 }
 
 redis_connection_string() {
@@ -103,6 +102,9 @@ ensure_redis() {
     if [ "$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config get appendonly | tail -n 1)" != yes ]; then
       log "Redis on $REDIS_HOST:$REDIS_PORT runs without AOF; turning appendonly on"
       redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config set appendonly yes >/dev/null
+      # Also in its config file, or the next restart forgets it (and with it the membership table).
+      redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config rewrite >/dev/null \
+        || log "warning: could not persist appendonly in that Redis's config file; set 'appendonly yes' there"
     fi
     return 0
   fi

@@ -32,12 +32,34 @@ GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actor
 log "applying migrations to $DATABASE"
 dotnet "$SILO_DLL" migrate
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# running PIDFILE: true when the pid file names a live process running our program (a pid reused
+# by an unrelated process after a reboot does not count).
+running() {
+  [ -f "$1" ] || return 1
+  local pid; pid="$(cat "$1")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "Actors\."
+}
 
-# start NAME DLL [VAR=VALUE...]: one background process with its own log and pid file.
+stop() {
+  local pid; pid="$(cat "$1")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  rm -f "$1"
+}
+
+# start NAME DLL [VAR=VALUE...]: one background process with its own log and pid file. A process
+# started before the last build is restarted, so what runs is what was just built.
 start() {
   local name="$1" dll="$2"; shift 2
-  if running "$RUN/$name.pid"; then log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0; fi
+  if running "$RUN/$name.pid"; then
+    if [ "$dll" -nt "$RUN/$name.pid" ]; then
+      log "restarting $name: the build is newer than the running process"
+      stop "$RUN/$name.pid"
+    else
+      log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0
+    fi
+  fi
   (cd "$(dirname "$dll")" && exec env "$@" setsid dotnet "$dll" >"$RUN/$name.log" 2>&1 < /dev/null) &
   echo $! > "$RUN/$name.pid"
   log "started $name (pid $!, log $RUN/$name.log)"
@@ -46,8 +68,8 @@ start() {
 wait_ready() {
   local name="$1" url="$2"
   for _ in $(seq 1 240); do
-    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
     running "$RUN/$name.pid" || { tail -n 30 "$RUN/$name.log" >&2; die "$name exited; log above"; }
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
     sleep 0.5
   done
   die "$name not ready at $url after 120 s; see $RUN/$name.log"

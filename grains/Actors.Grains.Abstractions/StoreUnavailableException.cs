@@ -7,6 +7,13 @@ namespace Actors.Grains;
 [GenerateSerializer, Alias("actors.StoreUnavailableException")]
 public sealed class StoreUnavailableException : Exception
 {
+    /// <summary>
+    /// True when a write was sent but its answer was lost: it may have committed. Retrying is safe
+    /// only with an Idempotency-Key.
+    /// </summary>
+    [Id(0)]
+    public bool OutcomeUnknown { get; init; }
+
     public StoreUnavailableException()
     {
     }

@@ -26,16 +26,16 @@ public sealed partial class Migrator(NpgsqlDataSource dataSource, ILogger<Migrat
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version    text        PRIMARY KEY,
-                checksum   text        NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )
-            """, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({LockKey})", cancellationToken).ConfigureAwait(false);
         try
         {
+            await ExecuteAsync(connection, """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version    text        PRIMARY KEY,
+                    checksum   text        NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """, cancellationToken).ConfigureAwait(false);
             var applied = await ReadAppliedAsync(connection, cancellationToken).ConfigureAwait(false);
             var ran = new List<string>();
             foreach (var file in files)

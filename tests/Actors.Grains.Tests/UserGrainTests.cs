@@ -77,10 +77,12 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var first = Fresh.User();
         await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).SignUp(first, null);
 
-        var second = await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id())
+        var secondId = Fresh.Id();
+        var second = await fixture.Grains.GetGrain<IUserGrain>(secondId)
             .SignUp(Fresh.User() with { Handle = first.Handle.ToUpperInvariant() }, null);
 
-        Assert.Equal(ErrorCodes.HandleTaken, second.ErrorCode);
+        Assert.Equal((WriteStatus.Conflict, ErrorCodes.HandleTaken), (second.Status, second.ErrorCode));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM users WHERE id = $1", secondId));
     }
 
     [Fact]
@@ -134,18 +136,46 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_row_changed_outside_the_grain_makes_the_edit_stale_and_the_grain_reloads()
+    public async Task A_row_changed_outside_the_grain_refuses_an_if_match_edit_but_an_unconditional_edit_applies_to_the_new_row()
     {
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
         var created = (await grain.SignUp(Fresh.User(), null)).Value!;
         await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'elsewhere', version = version + 1 WHERE id = $1", id);
 
-        var result = await grain.Update(new ProfileChanges(null, null, "Mine", null), null);
+        var conditional = await grain.Update(new ProfileChanges(null, null, "Mine", null), created.Version);
+        Assert.Equal(WriteStatus.VersionMismatch, conditional.Status);
 
-        Assert.Equal(WriteStatus.VersionMismatch, result.Status);
-        var reloaded = await grain.GetProfile();
-        Assert.Equal(("elsewhere", created.Version + 1), (reloaded!.Bio, reloaded.Version));
+        var unconditional = await grain.Update(new ProfileChanges(null, null, "Mine", null), null);
+        Assert.Equal(WriteStatus.Ok, unconditional.Status);
+        Assert.Equal(("elsewhere", "Mine", created.Version + 2), (unconditional.Value!.Bio, unconditional.Value.DisplayName, unconditional.Value.Version));
+        Assert.Equal(unconditional.Value, await ReadRow(id));
+    }
+
+    [Fact]
+    public async Task A_counter_notice_older_than_what_the_grain_holds_is_ignored()
+    {
+        var id = Fresh.Id();
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        await grain.SignUp(Fresh.User(), null);
+
+        await grain.CountersChanged(new UserCounters(5, 6, 7, Sequence: 10));
+        await grain.CountersChanged(new UserCounters(1, 1, 1, Sequence: 9));
+
+        Assert.Equal(new UserCounters(5, 6, 7, 10), (await grain.GetProfile())!.Counters);
+    }
+
+    [Fact]
+    public async Task Invalidate_makes_the_next_read_load_the_row()
+    {
+        var id = Fresh.Id();
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        await grain.SignUp(Fresh.User(), null);
+        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'from the row' WHERE id = $1", id);
+
+        await grain.Invalidate();
+
+        Assert.Equal("from the row", (await grain.GetProfile())!.Bio);
     }
 
     private async Task<UserProfile?> ReadRow(Guid id)

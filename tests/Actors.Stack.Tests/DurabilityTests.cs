@@ -26,8 +26,7 @@ public sealed class DurabilityTests
             expected[$"/api/users/{id}/posts"] = await ReadAsync(stack.Http, $"/api/users/{id}/posts");
         }
 
-        var oldSilos = stack.Silos.ToList();
-        foreach (var silo in oldSilos)
+        foreach (var silo in stack.Silos.ToList())
         {
             await silo.StopAsync(TimeSpan.FromSeconds(30));
         }
@@ -39,8 +38,6 @@ public sealed class DurabilityTests
         {
             Assert.Equal(json, await ReadAsync(stack.Http, url, retryUntil: DateTime.UtcNow.AddSeconds(60)));
         }
-
-        Assert.All(oldSilos, s => Assert.True(s.HasExited));
     }
 
     private static async Task<string> ReadAsync(HttpClient http, string url, DateTime? retryUntil = null)

@@ -70,6 +70,19 @@ public sealed class UsersApiTests(StackFixture fixture)
         Assert.Equal("bad_request", await response.ProblemCode(HttpStatusCode.BadRequest));
     }
 
+    [Theory]
+    [InlineData("application/json; charset=latin1")]
+    [InlineData("application/json; charset=nope")]
+    public async Task A_body_in_another_charset_than_utf8_is_a_415(string contentType)
+    {
+        var content = new ByteArrayContent("{\"handle\":\"x\"}"u8.ToArray());
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        using var response = await Anonymous.PostAsync("/api/users", content);
+
+        Assert.Equal("unsupported_media_type", await response.ProblemCode(HttpStatusCode.UnsupportedMediaType));
+    }
+
     [Fact]
     public async Task A_profile_shows_its_email_only_to_its_owner()
     {
@@ -197,7 +210,9 @@ public sealed class UsersApiTests(StackFixture fixture)
     [Theory]
     [InlineData("limit=0", "invalid_limit")]
     [InlineData("limit=101", "invalid_limit")]
-    [InlineData("limit=abc", "bad_request")]
+    [InlineData("limit=abc", "invalid_limit")]
+    [InlineData("limit=99999999999", "invalid_limit")]
+    [InlineData("limit=1.5", "invalid_limit")]
     [InlineData("cursor=not-a-cursor", "invalid_cursor")]
     [InlineData("cursor=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "invalid_cursor")]
     public async Task Bad_paging_parameters_are_a_400_with_a_code(string query, string code)

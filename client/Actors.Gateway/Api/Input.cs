@@ -18,12 +18,12 @@ internal static class Input
         Problems.BadRequest(Problems.InvalidId, $"'{Truncate(value)}' is not a valid id.");
 
     /// <summary>Reads ?limit= and ?cursor=, or explains what is wrong with them.</summary>
-    public static bool TryReadPaging(int? limit, string? cursor, out int pageSize, out PageCursor? after, out ProblemHttpResult? problem)
+    public static bool TryReadPaging(string? limit, string? cursor, out int pageSize, out PageCursor? after, out ProblemHttpResult? problem)
     {
-        pageSize = limit ?? DefaultLimit;
+        pageSize = DefaultLimit;
         after = null;
         problem = null;
-        if (pageSize is < 1 or > MaxLimit)
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxLimit))
         {
             problem = Problems.BadRequest(Problems.InvalidLimit, $"limit must be between 1 and {MaxLimit}.");
             return false;

@@ -1,4 +1,5 @@
 using Actors.Gateway.Auth;
+using Actors.Gateway.Hosting;
 using Actors.Grains;
 using Actors.Grains.Paging;
 using Actors.Grains.Users;
@@ -11,7 +12,7 @@ internal static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapGroup("/api/users").WithTags("Users").WithCommonProblems();
-        users.MapPost("/", SignUp).WithName("SignUp").WithSummary("Create an account.")
+        users.MapPost("/", SignUp).RequireRateLimiting(RateLimits.SignUpPolicy).WithName("SignUp").WithSummary("Create an account.")
             .WithDescription("Honours Idempotency-Key. Problem codes: validation_failed, bad_request, invalid_idempotency_key, email_taken, handle_taken, idempotency_key_reused.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         users.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("All users in sign-up order, one page at a time.")
@@ -101,7 +102,7 @@ internal static class UsersApi
     }
 
     public static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUsers(
-        IGrainFactory grains, HttpContext http, int? limit, string? cursor, string? fields)
+        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields)
     {
         if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
             || !Fields<UserField>.TryParse(fields, UserField.All, out var selected, out problem))
@@ -193,7 +194,7 @@ internal static class UsersApi
     }
 
     public static async Task<Results<JsonPayload<PageResponse<PostResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUserPosts(
-        string id, IGrainFactory grains, HttpContext http, int? limit, string? cursor, string? fields)
+        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields)
     {
         if (!Input.TryParseId(id, out var userId))
         {

@@ -19,6 +19,12 @@ public sealed class RateLimitOptions
 
     public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Sign-ups per IP address in a burst: each one costs a slow password hash.</summary>
+    public int SignUpPermitLimit { get; set; } = 20;
+
+    /// <summary>One more sign-up per IP address every this long.</summary>
+    public TimeSpan SignUpReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Log-in attempts per account before it is throttled (password guessing).</summary>
     public int LoginPermitLimit { get; set; } = 10;
 
@@ -28,6 +34,8 @@ public sealed class RateLimitOptions
 
 internal static class RateLimits
 {
+    public const string SignUpPolicy = "sign-up";
+
     public static IServiceCollection AddActorsRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
@@ -42,6 +50,18 @@ internal static class RateLimits
                     TokenLimit = settings.PermitLimit,
                     TokensPerPeriod = settings.TokensPerPeriod,
                     ReplenishmentPeriod = settings.ReplenishmentPeriod,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+            o.AddPolicy(SignUpPolicy, http =>
+            {
+                var settings = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter($"ip:{http.Connection.RemoteIpAddress}", _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = settings.SignUpPermitLimit,
+                    TokensPerPeriod = 1,
+                    ReplenishmentPeriod = settings.SignUpReplenishmentPeriod,
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 });

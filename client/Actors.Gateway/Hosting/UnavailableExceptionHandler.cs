@@ -18,7 +18,9 @@ internal sealed partial class UnavailableExceptionHandler(
         var code = exception switch
         {
             StoreUnavailableException => Problems.DatabaseUnavailable,
-            OrleansException or TimeoutException => Problems.ClusterUnavailable,
+            // No silo reachable, a silo gone mid-call, or no answer in time. Other Orleans errors are bugs.
+            OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
+                => Problems.ClusterUnavailable,
             _ => null,
         };
         if (code is null)
@@ -37,6 +39,9 @@ internal sealed partial class UnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Temporarily unavailable; retry later.",
+                Detail = exception is StoreUnavailableException { OutcomeUnknown: true }
+                    ? "The change may or may not have been saved: retry with the same Idempotency-Key, or read before retrying."
+                    : null,
                 Extensions = { ["code"] = code },
             },
         }).ConfigureAwait(false);

@@ -15,7 +15,12 @@ public interface IUserGrain : IGrainWithGuidKey
     /// <summary>Applies an edit when <paramref name="expectedVersion"/> is null or still current.</summary>
     ValueTask<WriteResult<UserProfile>> Update(ProfileChanges changes, long? expectedVersion);
 
-    /// <summary>Told by other writers (posts, follows) after they committed a counter change.</summary>
-    [OneWay]
+    /// <summary>
+    /// Told by other writers (posts, follows) after they committed a counter change. Awaited by them, so
+    /// a client that saw their write succeed reads the new count next.
+    /// </summary>
     ValueTask CountersChanged(UserCounters counters);
+
+    /// <summary>Told by a writer whose write may or may not have committed: drop memory, load the row on next use.</summary>
+    ValueTask Invalidate();
 }

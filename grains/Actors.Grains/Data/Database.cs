@@ -14,22 +14,25 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
     private readonly DatabaseOptions _options = options.Value;
 
     /// <summary>
-    /// Runs a read. Reads change nothing, so any transient failure, also halfway through, is retried.
+    /// Runs a read. Reads change nothing, so any transient failure, also halfway through, is retried,
+    /// within the operation's time budget.
     /// </summary>
-    public Task<T> ReadAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> read) =>
-        RunAsync(operation, read, retryWholeOperation: true);
+    public Task<T> ReadAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> read) =>
+        RunAsync(operation, read, isRead: true);
 
     /// <summary>
-    /// Runs a write. Only failures to connect are retried: once a statement was sent, a broken connection
-    /// leaves its outcome unknown, and the caller must not be told it failed when it may have committed.
+    /// Runs a write (one statement, its own transaction). Retried only when it certainly did not
+    /// commit: the connection could not be opened, or the server rolled it back (serialization failure,
+    /// deadlock). Any other failure after the statement was sent leaves the outcome unknown, which the
+    /// exception says, so the caller can drop what it holds in memory.
     /// </summary>
-    public Task<T> WriteAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> write) =>
-        RunAsync(operation, write, retryWholeOperation: false);
+    public Task<T> WriteAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> write) =>
+        RunAsync(operation, write, isRead: false);
 
-    /// <summary>True when the exception is a violated integrity constraint (SQLSTATE class 23).</summary>
-    public static bool IsConstraintViolation(Exception exception, out string? constraint)
+    /// <summary>True when the exception is a unique-constraint violation (SQLSTATE 23505).</summary>
+    public static bool IsUniqueViolation(Exception exception, out string? constraint)
     {
-        if (exception is PostgresException { SqlState: var state } pg && state.StartsWith("23", StringComparison.Ordinal))
+        if (exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
         {
             constraint = pg.ConstraintName;
             return true;
@@ -39,44 +42,60 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
         return false;
     }
 
-    private async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> work, bool retryWholeOperation)
+    private async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, bool isRead)
     {
+        // One budget for the whole operation, retries included, kept below the gateway's grain-call
+        // timeout so a caller hears "database unavailable" rather than a timeout of unknown cause.
+        using var budget = new CancellationTokenSource(_options.OperationTimeout);
         for (var attempt = 0; ; attempt++)
         {
-            var connected = false;
+            var sent = false;
             try
             {
-                await using var connection = await source.OpenConnectionAsync().ConfigureAwait(false);
-                connected = true;
-                return await work(connection).ConfigureAwait(false);
+                await using var connection = await source.OpenConnectionAsync(budget.Token).ConfigureAwait(false);
+                sent = true;
+                return await work(connection, budget.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsUnavailable(ex))
+            catch (Exception ex) when (IsUnavailable(ex, budget.Token))
             {
-                if (connected)
+                if (sent)
                 {
                     // A pooled connection was dead: after a database restart or network cut its idle
                     // siblings are too, and Npgsql hands them out until each one fails once.
                     source.Clear();
                 }
 
-                var retryable = !connected || retryWholeOperation;
-                if (!retryable || attempt >= _options.ConnectRetries)
+                var rolledBack = !sent || NeverReachedServer(ex)
+                    || ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+                var delay = Backoff(attempt);
+                if ((!isRead && !rolledBack) || attempt >= _options.ConnectRetries || budget.IsCancellationRequested)
+                {
+                    LogUnavailable(logger, operation, attempt + 1, ex);
+                    throw new StoreUnavailableException($"The database is unavailable ({operation}).")
+                    {
+                        OutcomeUnknown = !isRead && !rolledBack,
+                    };
+                }
+
+                LogRetrying(logger, operation, attempt + 1, delay.TotalMilliseconds, ex.Message);
+                try
+                {
+                    await Task.Delay(delay, budget.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
                 {
                     LogUnavailable(logger, operation, attempt + 1, ex);
                     throw new StoreUnavailableException($"The database is unavailable ({operation}).");
                 }
-
-                var delay = Backoff(attempt);
-                LogRetrying(logger, operation, attempt + 1, delay.TotalMilliseconds, ex.Message);
-                await Task.Delay(delay).ConfigureAwait(false);
             }
         }
     }
 
     // Connection failures, timeouts and server states such as "shutting down" or "too many
     // connections"; integrity violations and SQL errors are answers, not unavailability.
-    private static bool IsUnavailable(Exception ex) => ex switch
+    private static bool IsUnavailable(Exception ex, CancellationToken budget) => ex switch
     {
+        OperationCanceledException => budget.IsCancellationRequested,
         PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
             || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState == "28P01",
         NpgsqlException => true,
@@ -84,6 +103,13 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
         System.Net.Sockets.SocketException => true,
         _ => false,
     };
+
+    // Npgsql sends a statement by flushing its whole message at once. When that flush fails (the usual
+    // fate of a pooled connection the network or a server restart reset), the server got at most a
+    // truncated message, which it never executes: the write did not happen and may be retried.
+    private static bool NeverReachedServer(Exception ex) =>
+        ex is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } npgsql
+        && npgsql.Message.StartsWith("Exception while writing", StringComparison.Ordinal);
 
     private TimeSpan Backoff(int attempt)
     {

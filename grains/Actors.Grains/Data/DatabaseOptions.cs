@@ -10,4 +10,10 @@ public sealed class DatabaseOptions
 
     /// <summary>First retry delay; each further retry doubles it, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Longest one database operation may take, retries included. Keep it below the gateway's
+    /// grain-call timeout (Gateway:GrainCallTimeout).
+    /// </summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -34,53 +34,55 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
 
     public async ValueTask<Page<UserProfile>> ListUsers(PageCursor? after, int limit)
     {
-        var rows = await database.ReadAsync("users.list", connection =>
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var rows = await database.ReadAsync("users.list", (connection, ct) =>
         {
             var command = after is { } cursor
                 ? Sql.Command(connection, UsersAfter, Sql.Value(limit + 1), Sql.Value(cursor.Id))
                 : Sql.Command(connection, UsersFirstPage, Sql.Value(limit + 1));
-            return ReadAll(command, UserRows.Read);
+            return ReadAll(command, UserRows.Read, ct);
         }).ConfigureAwait(true);
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));
     }
 
     public async ValueTask<Credentials?> FindCredentials(string email) =>
-        await database.ReadAsync("users.credentials", async connection =>
+        await database.ReadAsync("users.credentials", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, CredentialsByEmail, Sql.Value(email));
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
-            return await reader.ReadAsync().ConfigureAwait(true) ? new Credentials(reader.GetGuid(0), reader.GetString(1)) : null;
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
+            return await reader.ReadAsync(ct).ConfigureAwait(true) ? new Credentials(reader.GetGuid(0), reader.GetString(1)) : null;
         }).ConfigureAwait(true);
 
     public async ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key) =>
-        await database.ReadAsync("idempotency.find", async connection =>
+        await database.ReadAsync("idempotency.find", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, IdempotencyByKey, Sql.Value(scope), Sql.Value(key));
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
-            return await reader.ReadAsync().ConfigureAwait(true)
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
+            return await reader.ReadAsync(ct).ConfigureAwait(true)
                 ? new IdempotentRequest(reader.GetFieldValue<byte[]>(0), reader.GetGuid(1))
                 : null;
         }).ConfigureAwait(true);
 
     public async ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit)
     {
-        var rows = await database.ReadAsync("posts.by-author", connection =>
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var rows = await database.ReadAsync("posts.by-author", (connection, ct) =>
         {
             var command = after is { Timestamp: { } at } cursor
                 ? Sql.Command(connection, PostsAfter, Sql.Value(limit + 1), Sql.Value(authorId), Sql.Value(at), Sql.Value(cursor.Id))
                 : Sql.Command(connection, PostsFirstPage, Sql.Value(limit + 1), Sql.Value(authorId));
-            return ReadAll(command, PostRows.Read);
+            return ReadAll(command, PostRows.Read, ct);
         }).ConfigureAwait(true);
         return ToPage(rows, limit, post => new PageCursor(post.CreatedAt, post.Id));
     }
 
-    private static async Task<List<T>> ReadAll<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read)
+    private static async Task<List<T>> ReadAll<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken ct)
     {
         await using (command)
         {
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
             var items = new List<T>();
-            while (await reader.ReadAsync().ConfigureAwait(true))
+            while (await reader.ReadAsync(ct).ConfigureAwait(true))
             {
                 items.Add(read(reader));
             }

@@ -1,6 +1,7 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
 using Actors.Grains.Users;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Actors.Grains.Posts;
@@ -10,19 +11,17 @@ namespace Actors.Grains.Posts;
 /// author counter and outbox event in one statement), then change memory, then tell the author's grain
 /// its new counters.
 /// </summary>
-public sealed class PostGrain(Database database, TimeProvider clock) : Grain, IPostGrain
+public sealed partial class PostGrain(Database database, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
 {
-    private Post? _post;
-    private bool _loaded;
-    private Task? _loading;
+    private readonly RowCache<Post> _row = new(clock);
 
     private Guid Id => this.GetPrimaryKey();
 
-    public ValueTask<Post?> GetPost() => _loaded ? ValueTask.FromResult(_post) : LoadThenGet();
+    public ValueTask<Post?> GetPost() => _row.TryGet(out var post) ? ValueTask.FromResult(post) : _row.GetAsync(Load);
 
     public async ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency)
     {
-        if (_loaded && _post is not null)
+        if (_row.TryGet(out var existing) && existing is not null)
         {
             return WriteResult.Refused<Post>(WriteStatus.Conflict, ErrorCodes.PostExists);
         }
@@ -32,19 +31,25 @@ public sealed class PostGrain(Database database, TimeProvider clock) : Grain, IP
         UserCounters? counters;
         try
         {
-            counters = await database.WriteAsync("post.create", async connection =>
+            counters = await database.WriteAsync("post.create", async (connection, ct) =>
             {
                 await using var command = Sql.Command(connection, PostRows.Insert,
                     Sql.Value(Id), Sql.Value(authorId), Sql.Value(body), Sql.Value(now));
                 OutboxEntry.For(created).AddParameters(command.Parameters);
                 command.Parameters.AddRange(Sql.Idempotency(idempotency));
-                return await ReadCounters(command).ConfigureAwait(true);
+                return await ReadCounters(command, ct).ConfigureAwait(true);
             }).ConfigureAwait(true);
         }
-        catch (PostgresException ex) when (Database.IsConstraintViolation(ex, out var constraint))
+        catch (PostgresException ex) when (Database.IsUniqueViolation(ex, out var constraint))
         {
             return WriteResult.Refused<Post>(WriteStatus.Conflict,
                 constraint == Sql.IdempotencyConstraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists);
+        }
+        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+        {
+            _row.Forget();
+            await AuthorMayHaveChanged(authorId).ConfigureAwait(true);
+            throw;
         }
 
         if (counters is null)
@@ -52,10 +57,10 @@ public sealed class PostGrain(Database database, TimeProvider clock) : Grain, IP
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.AuthorNotFound);
         }
 
-        _post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
-        _loaded = true;
-        await GrainFactory.GetGrain<IUserGrain>(authorId).CountersChanged(counters).ConfigureAwait(true);
-        return WriteResult.Created(_post);
+        var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
+        _row.Set(post);
+        await TellAuthor(authorId, counters).ConfigureAwait(true);
+        return WriteResult.Created(post);
     }
 
     public async ValueTask<WriteResult<Post>> Delete(Guid requesterId)
@@ -73,54 +78,71 @@ public sealed class PostGrain(Database database, TimeProvider clock) : Grain, IP
 
         var now = Time.Now(clock);
         var deleted = new PostDeleted(Guid.CreateVersion7(), Id, current.AuthorId, now);
-        var counters = await database.WriteAsync("post.delete", async connection =>
+        UserCounters? counters;
+        try
         {
-            await using var command = Sql.Command(connection, PostRows.Delete, Sql.Value(Id), Sql.Value(requesterId), Sql.Value(now));
-            OutboxEntry.For(deleted).AddParameters(command.Parameters);
-            return await ReadCounters(command).ConfigureAwait(true);
-        }).ConfigureAwait(true);
+            counters = await database.WriteAsync("post.delete", async (connection, ct) =>
+            {
+                await using var command = Sql.Command(connection, PostRows.Delete, Sql.Value(Id), Sql.Value(requesterId), Sql.Value(now));
+                OutboxEntry.For(deleted).AddParameters(command.Parameters);
+                return await ReadCounters(command, ct).ConfigureAwait(true);
+            }).ConfigureAwait(true);
+        }
+        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+        {
+            _row.Suspect();
+            await AuthorMayHaveChanged(current.AuthorId).ConfigureAwait(true);
+            throw;
+        }
 
         // Gone either way: deleted now, or already deleted outside this activation.
-        _post = null;
-        _loaded = true;
+        _row.Set(null);
         DeactivateOnIdle();
         if (counters is null)
         {
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
         }
 
-        await GrainFactory.GetGrain<IUserGrain>(current.AuthorId).CountersChanged(counters).ConfigureAwait(true);
+        await TellAuthor(current.AuthorId, counters).ConfigureAwait(true);
         return WriteResult.Ok(current);
     }
 
-    private static async Task<UserCounters?> ReadCounters(NpgsqlCommand command)
+    // The write is committed whatever happens here: a failed notice must not turn it into an error.
+    // The author grain then keeps older counters until it is next reactivated.
+    private async Task TellAuthor(Guid authorId, UserCounters counters)
     {
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
-        return await reader.ReadAsync().ConfigureAwait(true) ? UserRows.ReadCounters(reader) : null;
-    }
-
-    private async ValueTask<Post?> LoadThenGet()
-    {
-        _loading ??= Load();
         try
         {
-            await _loading.ConfigureAwait(true);
+            await GrainFactory.GetGrain<IUserGrain>(authorId).CountersChanged(counters).ConfigureAwait(true);
         }
-        finally
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
-            _loading = null;
+            LogNoticeFailed(logger, authorId, ex);
         }
-
-        return _post;
     }
 
-    private async Task Load()
+    // A write that may have committed: the author's counters may have moved too.
+    private async Task AuthorMayHaveChanged(Guid authorId)
     {
-        var row = await database.ReadAsync("post.load", connection => PostRows.LoadAsync(connection, Id)).ConfigureAwait(true);
-        if (!_loaded)
+        try
         {
-            _post = row;
-            _loaded = true;
+            await GrainFactory.GetGrain<IUserGrain>(authorId).Invalidate().ConfigureAwait(true);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            LogNoticeFailed(logger, authorId, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update the memory of author {AuthorId} after a post write")]
+    private static partial void LogNoticeFailed(ILogger logger, Guid authorId, Exception exception);
+
+    private static async Task<UserCounters?> ReadCounters(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
+        return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.ReadCounters(reader) : null;
+    }
+
+    private Task<Post?> Load() =>
+        database.ReadAsync("post.load", (connection, ct) => PostRows.LoadAsync(connection, Id, ct));
 }

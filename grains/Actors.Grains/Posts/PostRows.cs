@@ -54,10 +54,10 @@ internal static class PostRows
         r.GetInt32(4),
         r.GetInt64(5));
 
-    public static async Task<Post?> LoadAsync(NpgsqlConnection connection, Guid id)
+    public static async Task<Post?> LoadAsync(NpgsqlConnection connection, Guid id, CancellationToken ct)
     {
         await using var command = Sql.Command(connection, SelectById, Sql.Value(id));
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        return await reader.ReadAsync().ConfigureAwait(false) ? Read(reader) : null;
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
     }
 }

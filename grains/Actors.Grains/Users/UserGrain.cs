@@ -12,17 +12,16 @@ namespace Actors.Grains.Users;
 /// </summary>
 public sealed partial class UserGrain(Database database, TimeProvider clock, ILogger<UserGrain> logger) : Grain, IUserGrain
 {
-    private UserProfile? _profile;
-    private bool _loaded;
-    private Task? _loading;
+    private readonly RowCache<UserProfile> _row = new(clock);
 
     private Guid Id => this.GetPrimaryKey();
 
-    public ValueTask<UserProfile?> GetProfile() => _loaded ? ValueTask.FromResult(_profile) : LoadThenGet();
+    public ValueTask<UserProfile?> GetProfile() =>
+        _row.TryGet(out var profile) ? ValueTask.FromResult(profile) : _row.GetAsync(Load);
 
     public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency)
     {
-        if (_loaded && _profile is not null)
+        if (_row.TryGet(out var existing) && existing is not null)
         {
             return WriteResult.Refused<UserProfile>(WriteStatus.Conflict, ErrorCodes.UserExists);
         }
@@ -31,81 +30,117 @@ public sealed partial class UserGrain(Database database, TimeProvider clock, ILo
         var signedUp = new UserSignedUp(Guid.CreateVersion7(), Id, user.Handle, user.Email, user.DisplayName, now);
         try
         {
-            await database.WriteAsync("user.sign-up", async connection =>
+            await database.WriteAsync("user.sign-up", async (connection, ct) =>
             {
                 await using var command = Sql.Command(connection, UserRows.Insert,
                     Sql.Value(Id), Sql.Value(user.Handle), Sql.Value(user.Email), Sql.Value(user.DisplayName),
                     Sql.Value(user.PasswordHash), Sql.Value(now));
                 OutboxEntry.For(signedUp).AddParameters(command.Parameters);
                 command.Parameters.AddRange(Sql.Idempotency(idempotency));
-                return await command.ExecuteNonQueryAsync().ConfigureAwait(true);
+                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(true);
             }).ConfigureAwait(true);
         }
-        catch (PostgresException ex) when (Database.IsConstraintViolation(ex, out var constraint))
+        catch (PostgresException ex) when (Database.IsUniqueViolation(ex, out var constraint))
         {
             return WriteResult.Refused<UserProfile>(WriteStatus.Conflict, ConflictCode(constraint));
         }
+        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+        {
+            _row.Forget();
+            throw;
+        }
 
         // The row now holds exactly these values (all counters start at zero, version at one).
-        _profile = new UserProfile(Id, user.Handle, user.Email, user.DisplayName, Bio: string.Empty, now, now, Version: 1,
+        var profile = new UserProfile(Id, user.Handle, user.Email, user.DisplayName, Bio: string.Empty, now, now, Version: 1,
             new UserCounters(0, 0, 0, 0));
-        _loaded = true;
+        _row.Set(profile);
         LogSignedUp(logger, Id);
-        return WriteResult.Created(_profile);
+        return WriteResult.Created(profile);
     }
 
     public async ValueTask<WriteResult<UserProfile>> Update(ProfileChanges changes, long? expectedVersion)
     {
-        var current = await GetProfile().ConfigureAwait(true);
-        if (current is null)
+        // Without If-Match the caller wants its edit applied to whatever is current: when memory turns
+        // out to be behind the row, reload once and apply the edit to the row's version.
+        for (var attempt = 0; ; attempt++)
         {
-            return WriteResult.Refused<UserProfile>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
-        }
+            var current = await GetProfile().ConfigureAwait(true);
+            if (current is null)
+            {
+                return WriteResult.Refused<UserProfile>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
+            }
 
-        if (expectedVersion is { } expected && expected != current.Version)
-        {
-            return WriteResult.Refused<UserProfile>(WriteStatus.VersionMismatch, ErrorCodes.VersionMismatch);
-        }
+            if (expectedVersion is { } expected && expected != current.Version)
+            {
+                return WriteResult.Refused<UserProfile>(WriteStatus.VersionMismatch, ErrorCodes.VersionMismatch);
+            }
 
+            var outcome = await TryUpdate(current, changes).ConfigureAwait(true);
+            if (outcome is not null)
+            {
+                return outcome;
+            }
+
+            // The row changed outside this activation (or vanished): forget memory, load the truth.
+            _row.Forget();
+            if (expectedVersion is not null || attempt > 0)
+            {
+                return WriteResult.Refused<UserProfile>(WriteStatus.VersionMismatch, ErrorCodes.VersionMismatch);
+            }
+        }
+    }
+
+    /// <returns>The result, or null when the row no longer has the version memory holds.</returns>
+    private async Task<WriteResult<UserProfile>?> TryUpdate(UserProfile current, ProfileChanges changes)
+    {
         var now = Time.Now(clock);
         var updated = new UserProfileUpdated(Guid.CreateVersion7(), Id, current.Version + 1, now);
         UserProfile? committed;
         try
         {
-            committed = await database.WriteAsync("user.update", async connection =>
+            committed = await database.WriteAsync("user.update", async (connection, ct) =>
             {
                 await using var command = Sql.Command(connection, UserRows.Update,
                     Sql.Value(Id), Sql.Value(current.Version), Sql.Text(changes.Handle), Sql.Text(changes.Email),
                     Sql.Text(changes.DisplayName), Sql.Text(changes.Bio), Sql.Value(now));
                 OutboxEntry.For(updated).AddParameters(command.Parameters);
-                await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(true);
-                return await reader.ReadAsync().ConfigureAwait(true) ? UserRows.Read(reader) : null;
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
+                return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.Read(reader) : null;
             }).ConfigureAwait(true);
         }
-        catch (PostgresException ex) when (Database.IsConstraintViolation(ex, out var constraint))
+        catch (PostgresException ex) when (Database.IsUniqueViolation(ex, out var constraint))
         {
             return WriteResult.Refused<UserProfile>(WriteStatus.Conflict, ConflictCode(constraint));
+        }
+        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+        {
+            _row.Suspect();
+            throw;
         }
 
         if (committed is null)
         {
-            // The row changed outside this activation (or vanished): forget what memory holds and
-            // let the next read load the truth.
-            Forget();
-            return WriteResult.Refused<UserProfile>(WriteStatus.VersionMismatch, ErrorCodes.VersionMismatch);
+            return null;
         }
 
-        _profile = KeepNewestCounters(committed, current.Counters);
-        return WriteResult.Ok(_profile);
+        var profile = KeepNewestCounters(committed, current.Counters);
+        _row.Set(profile);
+        return WriteResult.Ok(profile);
     }
 
     public ValueTask CountersChanged(UserCounters counters)
     {
-        if (_loaded && _profile is not null && counters.Sequence > _profile.Counters.Sequence)
+        if (_row.TryGet(out var profile) && profile is not null && counters.Sequence > profile.Counters.Sequence)
         {
-            _profile = _profile with { Counters = counters };
+            _row.Set(profile with { Counters = counters });
         }
 
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask Invalidate()
+    {
+        _row.Suspect();
         return ValueTask.CompletedTask;
     }
 
@@ -120,37 +155,8 @@ public sealed partial class UserGrain(Database database, TimeProvider clock, ILo
         _ => ErrorCodes.UserExists,
     };
 
-    private async ValueTask<UserProfile?> LoadThenGet()
-    {
-        // Read-only calls interleave, so concurrent first reads share one load.
-        _loading ??= Load();
-        try
-        {
-            await _loading.ConfigureAwait(true);
-        }
-        finally
-        {
-            _loading = null;
-        }
-
-        return _profile;
-    }
-
-    private async Task Load()
-    {
-        var row = await database.ReadAsync("user.load", connection => UserRows.LoadAsync(connection, Id)).ConfigureAwait(true);
-        if (!_loaded)
-        {
-            _profile = row;
-            _loaded = true;
-        }
-    }
-
-    private void Forget()
-    {
-        _profile = null;
-        _loaded = false;
-    }
+    private Task<UserProfile?> Load() =>
+        database.ReadAsync("user.load", (connection, ct) => UserRows.LoadAsync(connection, Id, ct));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed up")]
     private static partial void LogSignedUp(ILogger logger, Guid userId);

@@ -65,10 +65,10 @@ internal static class UserRows
 
     public const string CounterColumns = "follower_count, following_count, post_count, stats_version";
 
-    public static async Task<UserProfile?> LoadAsync(NpgsqlConnection connection, Guid id)
+    public static async Task<UserProfile?> LoadAsync(NpgsqlConnection connection, Guid id, CancellationToken ct)
     {
         await using var command = Sql.Command(connection, SelectById, Sql.Value(id));
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        return await reader.ReadAsync().ConfigureAwait(false) ? Read(reader) : null;
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
     }
 }

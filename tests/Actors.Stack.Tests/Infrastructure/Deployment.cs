@@ -105,6 +105,7 @@ internal sealed class Deployment : IAsyncDisposable
             ["RateLimit__PermitLimit"] = "1000000",
             ["RateLimit__TokensPerPeriod"] = "1000000",
             ["RateLimit__LoginPermitLimit"] = "1000000",
+            ["RateLimit__SignUpPermitLimit"] = "1000000",
         };
         foreach (var (key, value) in _gatewaySettings)
         {
