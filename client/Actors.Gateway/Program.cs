@@ -20,10 +20,18 @@ builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags:
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseResponseCompression();
+if (app.Configuration.GetValue(GatewayOptions.Section + ":" + nameof(GatewayOptions.EnableCompression), true))
+{
+    app.UseResponseCompression();
+}
+
 app.UseUtf8Bodies();
 app.UseAuthentication();
-app.UseRateLimiter();
+if (app.Configuration.GetValue(RateLimitOptions.Section + ":" + nameof(RateLimitOptions.Enabled), true))
+{
+    app.UseRateLimiter();
+}
+
 app.UseAuthorization();
 
 app.MapUsersApi();

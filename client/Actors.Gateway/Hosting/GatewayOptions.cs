@@ -11,6 +11,9 @@ public sealed class GatewayOptions
     /// <summary>How often the list of silo gateways is re-read from Redis, so silos that join are used soon.</summary>
     public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Compress JSON responses here; turn off when a proxy in front already does.</summary>
+    public bool EnableCompression { get; set; } = true;
+
     /// <summary>JSON bodies smaller than this go out uncompressed: compressing them costs more than it saves.</summary>
     public int CompressionThresholdBytes { get; set; } = 1024;
 

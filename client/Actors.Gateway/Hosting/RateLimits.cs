@@ -11,6 +11,9 @@ public sealed class RateLimitOptions
 {
     public const string Section = "RateLimit";
 
+    /// <summary>Apply the per-caller and sign-up buckets (log-in throttling per account always applies).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Burst size per caller: a signed-in user, or an IP address when anonymous.</summary>
     public int PermitLimit { get; set; } = 200;
 
