@@ -62,7 +62,7 @@ public sealed class ContractTests(StackFixture fixture)
             ("/api/users/{id}/posts", "get", ["200", "400", "404"]),
             ("/api/posts", "post", ["201", "400", "401", "422"]),
             ("/api/posts/{id}", "get", ["200", "400", "404"]),
-            ("/api/posts/{id}", "delete", ["204", "400", "401", "403", "404"]),
+            ("/api/posts/{id}", "delete", ["204", "400", "401", "403", "404", "412"]),
             ("/api/sessions", "post", ["200", "400", "401", "429"]),
         ];
         foreach (var (path, method, statuses) in expected)

@@ -94,6 +94,24 @@ public sealed class PostsApiTests(StackFixture fixture)
     }
 
     [Fact]
+    public async Task Deleting_with_an_if_match_that_names_another_version_is_a_412_and_the_current_etag_deletes()
+    {
+        var (_, client, _) = await fixture.Stack.NewUserAsync();
+        var id = (await (await client.PostJson("/api/posts", new { body = "conditional" })).Json(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        using var read = await Anonymous.GetAsync($"/api/posts/{id}?fields=id");
+
+        var stale = new HttpRequestMessage(HttpMethod.Delete, $"/api/posts/{id}");
+        stale.Headers.TryAddWithoutValidation("If-Match", "\"p99.0.1f\"");
+        using var refused = await client.SendAsync(stale);
+        Assert.Equal("precondition_failed", await refused.ProblemCode(HttpStatusCode.PreconditionFailed));
+
+        var current = new HttpRequestMessage(HttpMethod.Delete, $"/api/posts/{id}");
+        current.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.ToString());
+        using var deleted = await client.SendAsync(current);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
+    [Fact]
     public async Task Paging_through_250_posts_returns_each_once_newest_first()
     {
         var (author, client, _) = await fixture.Stack.NewUserAsync();

@@ -49,6 +49,18 @@ internal static class ETags
             && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Tag.AsSpan().SequenceEqual(etag));
     }
 
+    /// <summary>The version part every representation of this post shares ("p{version}.").</summary>
+    public static string VersionOf(Post post) => string.Create(CultureInfo.InvariantCulture, $"p{post.Version}.");
+
+    /// <summary>
+    /// True when If-Match is "*" or names a strong ETag of the resource at this version, whatever
+    /// projection it was read with.
+    /// </summary>
+    public static bool Matches(HttpRequest request, string versionPrefix) =>
+        EntityTagHeaderValue.TryParseList(request.Headers.IfMatch, out var tags)
+        && tags.Any(t => t.Equals(EntityTagHeaderValue.Any)
+            || (!t.IsWeak && t.Tag.AsSpan().Trim('"').StartsWith(versionPrefix, StringComparison.Ordinal)));
+
     /// <summary>
     /// The profile version an If-Match header demands: null when absent or "*", -1 when it names no
     /// version this API issued (the precondition then fails).

@@ -19,9 +19,9 @@ internal static class PostsApi
             .WithDescription("Projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_fields, post_not_found.")
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         posts.MapDelete("/{id}", DeletePost).RequireAuthorization().WithName("DeletePost").WithSummary("Delete your own post.")
-            .WithDescription("Problem codes: invalid_id, unauthorized, not_author, post_not_found.")
+            .WithDescription("If-Match optional. Problem codes: invalid_id, unauthorized, not_author, post_not_found, precondition_failed.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return endpoints;
     }
 
@@ -114,7 +114,17 @@ internal static class PostsApi
             return Input.BadId(id);
         }
 
-        var result = await grains.GetGrain<IPostGrain>(postId).Delete(Caller(http));
+        // Posts are never edited, so their version is fixed: checking If-Match against the current
+        // post here cannot race with a change.
+        var grain = grains.GetGrain<IPostGrain>(postId);
+        if (http.Request.Headers.IfMatch.Count > 0 && await grain.GetPost() is { } current
+            && !ETags.Matches(http.Request, ETags.VersionOf(current)))
+        {
+            return Problems.Of(StatusCodes.Status412PreconditionFailed, Problems.PreconditionFailed,
+                "The post is not the version If-Match names.");
+        }
+
+        var result = await grain.Delete(Caller(http));
         return result.Succeeded ? TypedResults.NoContent() : Problems.Refused(result);
     }
 
