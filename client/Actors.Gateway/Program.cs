@@ -1,10 +1,12 @@
 using Actors.Gateway.Api;
 using Actors.Gateway.Auth;
 using Actors.Gateway.Hosting;
+using Actors.ServiceDefaults;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddActorsTelemetry("actors-gateway");
 builder.AddActorsClusterClient();
 builder.AddActorsRequestLimits();
 builder.Services.AddActorsAuthentication();
@@ -37,6 +39,7 @@ app.UseAuthorization();
 app.MapUsersApi();
 app.MapPostsApi();
 app.MapSessionsApi();
+app.MapActorsMetrics().DisableRateLimiting();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Actors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 // Probes are never rate limited: an orchestrator must always get its answer.

@@ -21,6 +21,7 @@ public static class ServiceCollectionExtensions
             return new NpgsqlDataSourceBuilder(connectionString).Build();
         });
         services.AddSingleton<Database>();
+        services.AddSingleton<GrainMetrics>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -1,4 +1,5 @@
 using Actors.Grains;
+using Actors.ServiceDefaults;
 using Actors.Silo;
 
 if (args is ["migrate", ..])
@@ -14,9 +15,11 @@ if (args is ["migrate", ..])
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddActorsTelemetry("actors-silo");
 builder.AddActorsSilo();
 
 var app = builder.Build();
 app.MapActorsHealth();
+app.MapActorsMetrics();
 await app.RunAsync();
 return 0;

@@ -48,12 +48,14 @@ public static class SiloHostingExtensions
                     o.DataSource = dataSource;
                 }));
             orleans.AddMemoryStreams(StreamNames.Provider);
+            orleans.AddActivityPropagation();
         });
 
         builder.Services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("membership", tags: [HealthTags.Startup, HealthTags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionLogger>();
+        builder.Services.AddHostedService<OutboxMonitor>();
         builder.Services.Configure<HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.FromSeconds(2);

@@ -30,7 +30,14 @@ public sealed class TightLimitsFixture : IAsyncLifetime
     }
 }
 
-public sealed class AbuseLimitTests(TightLimitsFixture fixture) : IClassFixture<TightLimitsFixture>
+[CollectionDefinition(Name)]
+public sealed class TightLimitsGroup : ICollectionFixture<TightLimitsFixture>
+{
+    public const string Name = "tight-limits";
+}
+
+[Collection(TightLimitsGroup.Name)]
+public sealed class AbuseLimitTests(TightLimitsFixture fixture)
 {
     private Deployment Stack => fixture.Stack;
 

@@ -30,6 +30,7 @@ internal static partial class ClusterClientSetup
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = gateway.GatewayListRefreshPeriod);
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
+            client.AddActivityPropagation();
         });
         return builder;
     }

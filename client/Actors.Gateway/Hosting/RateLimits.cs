@@ -43,6 +43,7 @@ internal static class RateLimits
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<GatewayMetrics>();
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
@@ -77,6 +78,7 @@ internal static class RateLimits
     /// <summary>429 problem+json with Retry-After, for any limiter that said no.</summary>
     public static async ValueTask Reject(HttpContext http, RateLimitLease lease)
     {
+        http.RequestServices.GetRequiredService<GatewayMetrics>().RateLimited((http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText);
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

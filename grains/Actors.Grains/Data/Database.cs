@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -9,7 +10,7 @@ namespace Actors.Grains.Data;
 /// backoff where a retry cannot apply a change twice, and translation of "the database is not there"
 /// into <see cref="StoreUnavailableException"/> so callers answer 503 instead of failing obscurely.
 /// </summary>
-public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseOptions> options, ILogger<Database> logger)
+public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseOptions> options, GrainMetrics metrics, ILogger<Database> logger)
 {
     private readonly DatabaseOptions _options = options.Value;
 
@@ -47,6 +48,7 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
         // One budget for the whole operation, retries included, kept below the gateway's grain-call
         // timeout so a caller hears "database unavailable" rather than a timeout of unknown cause.
         using var budget = new CancellationTokenSource(_options.OperationTimeout);
+        var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
             var sent = false;
@@ -54,7 +56,9 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
             {
                 await using var connection = await source.OpenConnectionAsync(budget.Token).ConfigureAwait(false);
                 sent = true;
-                return await work(connection, budget.Token).ConfigureAwait(false);
+                var result = await work(connection, budget.Token).ConfigureAwait(false);
+                metrics.Operation(operation, isRead, "ok", started);
+                return result;
             }
             catch (Exception ex) when (IsUnavailable(ex, budget.Token))
             {
@@ -70,6 +74,7 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
                 var delay = Backoff(attempt);
                 if ((!isRead && !rolledBack) || attempt >= _options.ConnectRetries || budget.IsCancellationRequested)
                 {
+                    metrics.Operation(operation, isRead, !isRead && !rolledBack ? "unknown" : "unavailable", started);
                     LogUnavailable(logger, operation, attempt + 1, ex);
                     throw new StoreUnavailableException($"The database is unavailable ({operation}).")
                     {
@@ -84,6 +89,7 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
                 }
                 catch (OperationCanceledException)
                 {
+                    metrics.Operation(operation, isRead, "unavailable", started);
                     LogUnavailable(logger, operation, attempt + 1, ex);
                     throw new StoreUnavailableException($"The database is unavailable ({operation}).");
                 }

@@ -11,13 +11,18 @@ namespace Actors.Grains.Posts;
 /// author counter and outbox event in one statement), then change memory, then tell the author's grain
 /// its new counters.
 /// </summary>
-public sealed partial class PostGrain(Database database, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
+public sealed partial class PostGrain(Database database, GrainMetrics metrics, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
 {
     private readonly RowCache<Post> _row = new(clock);
 
     private Guid Id => this.GetPrimaryKey();
 
-    public ValueTask<Post?> GetPost() => _row.TryGet(out var post) ? ValueTask.FromResult(post) : _row.GetAsync(Load);
+    public ValueTask<Post?> GetPost()
+    {
+        var hit = _row.TryGet(out var post);
+        metrics.Read("post", hit);
+        return hit ? ValueTask.FromResult(post) : _row.GetAsync(Load);
+    }
 
     public async ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency)
     {

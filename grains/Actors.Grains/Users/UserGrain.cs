@@ -10,14 +10,18 @@ namespace Actors.Grains.Users;
 /// use); writes commit to PostgreSQL first and only then change memory, so a refused or failed write
 /// leaves the grain exactly as it was.
 /// </summary>
-public sealed partial class UserGrain(Database database, TimeProvider clock, ILogger<UserGrain> logger) : Grain, IUserGrain
+public sealed partial class UserGrain(Database database, GrainMetrics metrics, TimeProvider clock, ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private readonly RowCache<UserProfile> _row = new(clock);
 
     private Guid Id => this.GetPrimaryKey();
 
-    public ValueTask<UserProfile?> GetProfile() =>
-        _row.TryGet(out var profile) ? ValueTask.FromResult(profile) : _row.GetAsync(Load);
+    public ValueTask<UserProfile?> GetProfile()
+    {
+        var hit = _row.TryGet(out var profile);
+        metrics.Read("user", hit);
+        return hit ? ValueTask.FromResult(profile) : _row.GetAsync(Load);
+    }
 
     public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency)
     {

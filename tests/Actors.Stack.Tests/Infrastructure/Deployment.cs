@@ -92,6 +92,8 @@ internal sealed class Deployment : IAsyncDisposable
 
     public Uri SiloHealth(int index, string check) => new($"http://127.0.0.1:{_siloPorts[index].HttpPort}/health/{check}");
 
+    public Uri SiloMetrics(int index) => new($"http://127.0.0.1:{_siloPorts[index].HttpPort}/metrics");
+
     public async Task StartGatewayAsync()
     {
         var settings = new Dictionary<string, string>(Common())
@@ -158,6 +160,7 @@ internal sealed class Deployment : IAsyncDisposable
         ["Cluster__ClusterId"] = ClusterId,
         ["Cluster__ServiceId"] = ServiceId,
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Actors"] = "Information",
         ["DOTNET_gcServer"] = "0",
     };
 }

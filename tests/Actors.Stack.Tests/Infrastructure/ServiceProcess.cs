@@ -100,6 +100,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public string Output() => string.Join('\n', _output.TakeLast(80));
 
+    /// <summary>True when any of the last 500 lines of output contains <paramref name="text"/>.</summary>
+    public bool Printed(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+
     public async ValueTask DisposeAsync()
     {
         if (!HasExited)

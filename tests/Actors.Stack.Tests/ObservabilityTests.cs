@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Actors.Stack.Tests.Infrastructure;
+
+namespace Actors.Stack.Tests;
+
+/// <summary>Runs on the tight-limits stack, where a rate-limit rejection is easy to cause.</summary>
+[Collection(TightLimitsGroup.Name)]
+public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
+{
+    private Deployment Stack => fixture.Stack;
+
+    [Fact]
+    public async Task Metrics_on_gateway_and_silo_carry_the_projects_instruments_with_values_after_traffic()
+    {
+        await CauseTraffic();
+
+        var gateway = await Scrape(new Uri(Stack.Http.BaseAddress!, "/metrics"));
+        var silo = await Scrape(Stack.SiloMetrics(0));
+
+        Assert.True(Value(gateway, "http_server_request_duration_seconds_count", "http_route=\"/api/users/{id}\"") > 0);
+        Assert.True(Value(gateway, "actors_ratelimit_rejections_total") > 0);
+        Assert.True(Value(silo, "actors_grain_reads_total", "source=\"memory\"") > 0);
+        Assert.True(Value(silo, "actors_grain_reads_total", "source=\"database\"") > 0);
+        Assert.True(Value(silo, "actors_db_operation_duration_seconds_count", "kind=\"write\"") > 0);
+        Assert.True(Value(silo, "orleans_catalog_activations") > 0);
+        Assert.True(Value(silo, "db_client_connection_max") > 0);
+        // Events are written to the outbox and nothing consumes them yet.
+        await WaitFor(async () => Value(await Scrape(Stack.SiloMetrics(0)), "actors_outbox_pending") > 0);
+        // Buckets fine enough to read p99 below 10 ms.
+        Assert.Contains("http_server_request_duration_seconds_bucket{", gateway, StringComparison.Ordinal);
+        Assert.Contains("le=\"0.0015\"", gateway, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_metric_the_Grafana_dashboard_queries_is_exported()
+    {
+        await CauseTraffic();
+        var exported = await Scrape(new Uri(Stack.Http.BaseAddress!, "/metrics")) + await Scrape(Stack.SiloMetrics(0));
+        var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "deploy/grafana/actors-dashboard.json")));
+
+        var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .SelectMany(t => MetricSelector().Matches(t.GetProperty("expr").GetString()!).Select(m => m.Groups[1].Value))
+            .ToHashSet();
+
+        Assert.True(queried.Count >= 8, string.Join(", ", queried));
+        var missing = queried.Where(m => !exported.Contains(m + "{", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "not exported: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task A_requests_trace_id_reaches_the_silo_that_served_it()
+    {
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/users")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { handle = $"t_{tag}", email = $"{tag}@trace.test", displayName = "Traced", password = "long enough password" }),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-b7ad6b7169203331-01");
+
+        using var response = await Stack.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await WaitFor(() => Task.FromResult(Stack.Silos.Any(s => s.Printed(traceId))));
+    }
+
+    private async Task CauseTraffic()
+    {
+        var (id, client, _) = await Stack.NewUserAsync();
+        (await client.PostJson("/api/posts", new { body = "observed" })).EnsureSuccessStatusCode();
+        // A cold read: no activation holds this id, so the grain asks PostgreSQL.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/users/{Guid.CreateVersion7()}")).StatusCode);
+        HttpStatusCode last;
+        do
+        {
+            using var response = await client.GetAsync($"/api/users/{id}");
+            last = response.StatusCode;
+        }
+        while (last == HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last);
+    }
+
+    private static async Task<string> Scrape(Uri url)
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync(url);
+    }
+
+    // Sum of the samples of one metric whose labels contain every given label pair.
+    private static double Value(string exposition, string metric, params string[] labels) =>
+        exposition.Split('\n')
+            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+
+    private static async Task WaitFor(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    // A metric name directly followed by its label braces, as every dashboard query writes them.
+    [GeneratedRegex(@"([a-zA-Z_:][a-zA-Z0-9_:]*)\{")]
+    private static partial Regex MetricSelector();
+}
