@@ -1,6 +1,8 @@
 using Actors.Grains;
 using Actors.ServiceDefaults;
 using Actors.Silo;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 
 if (args is ["migrate", ..])
 {
@@ -21,5 +23,9 @@ builder.AddActorsSilo();
 var app = builder.Build();
 app.MapActorsHealth();
 app.MapActorsMetrics();
+if (app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value.EnableDashboard)
+{
+    app.MapOrleansDashboard(routePrefix: "/dashboard");
+}
 await app.RunAsync();
 return 0;

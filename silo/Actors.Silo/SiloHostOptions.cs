@@ -29,6 +29,9 @@ public sealed class SiloHostOptions
     /// <summary>How often the silo checks its own readiness (PostgreSQL, membership), probed or not.</summary>
     public TimeSpan HealthCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Serve the Orleans Dashboard at /dashboard on the silo's HTTP port.</summary>
+    public bool EnableDashboard { get; set; }
+
     /// <summary>Time given to a graceful shutdown (hand over activations, leave the cluster).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using Actors.Grains;
+using Actors.ServiceDefaults;
+using Orleans.Dashboard;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -49,11 +51,17 @@ public static class SiloHostingExtensions
                 }));
             orleans.AddMemoryStreams(StreamNames.Provider);
             orleans.AddActivityPropagation();
+            if (silo.EnableDashboard)
+            {
+                // Off by default: it profiles every grain call.
+                orleans.AddDashboard();
+            }
         });
 
         builder.Services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("membership", tags: [HealthTags.Startup, HealthTags.Ready])
-            .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready]);
+            .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready])
+            .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionLogger>();
         builder.Services.AddHostedService<OutboxMonitor>();
         builder.Services.Configure<HealthCheckPublisherOptions>(o =>

@@ -71,6 +71,15 @@ public sealed class ClusterTests(StackFixture fixture)
     }
 
     [Fact]
+    public async Task The_Orleans_Dashboard_is_off_unless_enabled()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(fixture.Stack.SiloHealth(0, "live"), "/dashboard"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Silo_health_answers_live_startup_and_ready()
     {
         using var http = new HttpClient();

@@ -68,6 +68,18 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
         await WaitFor(() => Task.FromResult(Stack.Silos.Any(s => s.Printed(traceId))));
     }
 
+    [Fact]
+    public async Task The_Orleans_Dashboard_is_served_by_a_silo_when_enabled()
+    {
+        using var http = new HttpClient();
+        var url = new Uri(Stack.SiloMetrics(0), "/dashboard");
+
+        using var response = await http.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
     private async Task CauseTraffic()
     {
         var (id, client, _) = await Stack.NewUserAsync();

@@ -17,6 +17,7 @@ internal sealed class Deployment : IAsyncDisposable
     private readonly Dictionary<int, (int SiloPort, int GatewayPort, int HttpPort)> _siloPorts = [];
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private IReadOnlyDictionary<string, string> _gatewaySettings = new Dictionary<string, string>();
+    private IReadOnlyDictionary<string, string> _siloSettings = new Dictionary<string, string>();
 
     private Deployment()
     {
@@ -47,9 +48,15 @@ internal sealed class Deployment : IAsyncDisposable
     public ServiceProcess? Gateway { get; private set; }
 
     /// <param name="gatewaySettings">Gateway configuration overrides (environment-variable names), e.g. tight rate limits.</param>
-    public static async Task<Deployment> StartAsync(int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null)
+    /// <param name="siloSettings">Silo configuration overrides, likewise.</param>
+    public static async Task<Deployment> StartAsync(
+        int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
     {
-        var stack = new Deployment { _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>() };
+        var stack = new Deployment
+        {
+            _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>(),
+            _siloSettings = siloSettings ?? new Dictionary<string, string>(),
+        };
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(stack.StartSiloAsync));
@@ -72,14 +79,20 @@ internal sealed class Deployment : IAsyncDisposable
             _siloPorts[index] = ports;
         }
 
-        var silo = ServiceProcess.Start($"silo{index}", TestEnvironment.SiloDll, new Dictionary<string, string>(Common())
+        var settings = new Dictionary<string, string>(Common())
         {
             ["Silo__Name"] = $"silo{index}-{Guid.NewGuid():N}"[..16],
             ["Silo__SiloPort"] = ports.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__GatewayPort"] = ports.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__ShutdownTimeout"] = "00:00:15",
             ["Urls"] = $"http://127.0.0.1:{ports.HttpPort}",
-        });
+        };
+        foreach (var (key, value) in _siloSettings)
+        {
+            settings[key] = value;
+        }
+
+        var silo = ServiceProcess.Start($"silo{index}", TestEnvironment.SiloDll, settings);
         lock (Silos)
         {
             Silos.Add(silo);
