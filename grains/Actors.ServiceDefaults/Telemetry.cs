@@ -53,7 +53,12 @@ public static class Telemetry
                 .AddPrometheusExporter())
             .WithTracing(tracing =>
             {
+                // Requests that arrive with a sampled traceparent are always traced; of the others,
+                // this share is. Unsampled requests create no activity at all, which keeps tracing
+                // off the hot path's cost.
+                var ratio = builder.Configuration.GetValue("Telemetry:TraceSampleRatio", 0.01);
                 tracing
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsInfrastructure(http.Request.Path))
                     .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                     .AddNpgsql();

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+
+namespace Actors.Benchmarks;
+
+/// <summary>
+/// The two baselines, served by a process of their own so they pay what the gateway pays (HTTP,
+/// Kestrel, a separate process): /kestrel/users/{id} answers the profile JSON from a dictionary
+/// filled at start (the ceiling for HTTP on this machine), /postgres/users/{id} runs a pooled,
+/// prepared query per request and serializes the row (what the grains are meant to beat).
+/// </summary>
+internal static class BaselineServer
+{
+    private const string ProfileSql = """
+        SELECT id, handle, display_name, bio, follower_count, following_count, post_count, created_at, updated_at
+        FROM users WHERE id = $1
+        """;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var connectionString = builder.Configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
+        var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        await using var db = dataSourceBuilder.Build();
+
+        // The same bytes the gateway would send for each hot user, computed once.
+        var hot = new Dictionary<Guid, byte[]>();
+        foreach (var id in (await File.ReadAllLinesAsync(builder.Configuration["HotIds"]!)).Select(Guid.Parse))
+        {
+            hot[id] = (await ReadProfile(db, id, CancellationToken.None))!;
+        }
+
+        var app = builder.Build();
+        app.MapGet("/kestrel/users/{id:guid}", (Guid id) =>
+            hot.TryGetValue(id, out var bytes) ? Results.Bytes(bytes, "application/json") : Results.NotFound());
+        app.MapGet("/postgres/users/{id:guid}", async (Guid id, CancellationToken ct) =>
+            await ReadProfile(db, id, ct) is { } bytes ? Results.Bytes(bytes, "application/json") : Results.NotFound());
+        await app.RunAsync();
+    }
+
+    private static async Task<byte[]?> ReadProfile(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(ProfileSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await command.PrepareAsync(ct); // prepared once per physical connection, then reused
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var profile = new Profile(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+            reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6),
+            reader.GetFieldValue<DateTimeOffset>(7), reader.GetFieldValue<DateTimeOffset>(8));
+        return JsonSerializer.SerializeToUtf8Bytes(profile, BaselineJson.Default.Profile);
+    }
+}
+
+internal sealed record Profile(
+    Guid Id, string Handle, string DisplayName, string Bio, int Followers, int Following, int Posts,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Profile))]
+internal sealed partial class BaselineJson : JsonSerializerContext;

@@ -1,0 +1,18 @@
+namespace Actors.Benchmarks;
+
+/// <summary>Where the stack answers and how long to run; from configuration (environment, command line).</summary>
+internal sealed record BenchSettings(
+    Uri Gateway, Uri Baseline, string Postgres, string Redis, string ClusterId, string ServiceId,
+    TimeSpan Duration, int Connections, string Results)
+{
+    public static BenchSettings From(IConfiguration configuration) => new(
+        new Uri(configuration["Gateway"] ?? "http://127.0.0.1:8093"),
+        new Uri(configuration["Baseline"] ?? "http://127.0.0.1:8095"),
+        configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set."),
+        configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379",
+        configuration["Cluster:ClusterId"] ?? "actors-local",
+        configuration["Cluster:ServiceId"] ?? "actors",
+        TimeSpan.FromSeconds(double.Parse(configuration["Seconds"] ?? "10", System.Globalization.CultureInfo.InvariantCulture)),
+        int.Parse(configuration["Connections"] ?? "64", System.Globalization.CultureInfo.InvariantCulture),
+        configuration["Results"] ?? Path.Combine(Environment.CurrentDirectory, "results"));
+}

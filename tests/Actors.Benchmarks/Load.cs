@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace Actors.Benchmarks;
+
+/// <summary>What one load run measured: throughput, latency histogram (microseconds) and failures.</summary>
+internal sealed record LoadResult(string Scenario, string Target, string Mode, double RequestsPerSecond, LongHistogram Latency, long Errors)
+{
+    public double Percentile(double p) => Latency.TotalCount == 0 ? double.NaN : Latency.GetValueAtPercentile(p) / 1000.0;
+}
+
+/// <summary>
+/// HTTP load from this process. Closed loop: N connections, each sends its next request when the last
+/// one answered (peak throughput). Open loop: requests are due at a fixed rate whatever happens, and
+/// latency is measured from when a request was due, not from when it was sent, so a stalled server
+/// is charged for the requests it kept waiting (coordinated omission corrected).
+/// </summary>
+internal static class Load
+{
+    private const long MaxLatencyMicros = 60_000_000;
+
+    public static HttpClient Client(int connections) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = connections,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+    })
+    { Timeout = TimeSpan.FromSeconds(30) };
+
+    public static async Task<LoadResult> ClosedLoopAsync(
+        string scenario, string target, HttpClient http, Func<long, HttpRequestMessage> request, int connections, TimeSpan duration, long? maxRequests = null)
+    {
+        long sequence = -1;
+        long errors = 0;
+        var started = Stopwatch.GetTimestamp();
+        var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var histograms = await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            var histogram = new LongHistogram(MaxLatencyMicros, 3);
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var n = Interlocked.Increment(ref sequence);
+                if (maxRequests is { } max && n >= max)
+                {
+                    break;
+                }
+
+                var sent = Stopwatch.GetTimestamp();
+                if (!await SendAsync(http, request(n)).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                histogram.RecordValue(Math.Min(MaxLatencyMicros, (long)Stopwatch.GetElapsedTime(sent).TotalMicroseconds));
+            }
+
+            return histogram;
+        })).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var total = Merge(histograms);
+        return new LoadResult(scenario, target, $"closed, {connections} conn", total.TotalCount / elapsed, total, errors);
+    }
+
+    public static async Task<LoadResult> OpenLoopAsync(
+        string scenario, string target, HttpClient http, Func<long, HttpRequestMessage> request, double rate, TimeSpan duration)
+    {
+        var histogram = new LongHistogram(MaxLatencyMicros, 3);
+        var gate = new object();
+        long errors = 0;
+        var inFlight = new List<Task>();
+        var started = Stopwatch.GetTimestamp();
+        var ticksPerRequest = Stopwatch.Frequency / rate;
+        var due = (long)(rate * duration.TotalSeconds);
+        for (long n = 0; n < due;)
+        {
+            var now = Stopwatch.GetTimestamp();
+            // Send everything that has become due; then sleep about a millisecond.
+            for (; n < due && started + (long)(n * ticksPerRequest) <= now; n++)
+            {
+                var intended = started + (long)(n * ticksPerRequest);
+                var message = request(n);
+                inFlight.Add(Task.Run(async () =>
+                {
+                    var ok = await SendAsync(http, message).ConfigureAwait(false);
+                    var micros = Math.Min(MaxLatencyMicros, (long)((Stopwatch.GetTimestamp() - intended) * 1_000_000.0 / Stopwatch.Frequency));
+                    lock (gate)
+                    {
+                        histogram.RecordValue(micros);
+                        if (!ok)
+                        {
+                            errors++;
+                        }
+                    }
+                }));
+            }
+
+            if (inFlight.Count > 4096)
+            {
+                inFlight.RemoveAll(t => t.IsCompleted);
+            }
+
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
+        return new LoadResult(scenario, target, $"open, {rate:0}/s", due / duration.TotalSeconds, histogram, errors);
+    }
+
+    private static async Task<bool> SendAsync(HttpClient http, HttpRequestMessage message)
+    {
+        try
+        {
+            using (message)
+            using (var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead).ConfigureAwait(false))
+            {
+                return response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.NotModified;
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static LongHistogram Merge(IEnumerable<LongHistogram> histograms)
+    {
+        var total = new LongHistogram(MaxLatencyMicros, 3);
+        foreach (var h in histograms)
+        {
+            total.Add(h);
+        }
+
+        return total;
+    }
+}

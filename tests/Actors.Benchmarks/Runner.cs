@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Actors.Benchmarks;
+
+/// <summary>Seeds, warms up, runs every scenario against the gateway and the baselines, and reports.</summary>
+internal sealed class Runner(BenchSettings settings)
+{
+    private const int HotUsers = 1_000;
+
+    public async Task<int> RunAsync()
+    {
+        await using var db = NpgsqlDataSource.Create(settings.Postgres);
+        await Seeder.SeedAsync(db);
+        var users = await Seeder.UserIdsAsync(db);
+        var hot = users.Take(HotUsers).ToList();
+        var cold = users.Skip(HotUsers).ToList();
+
+        var hotIdsFile = Path.Combine(Path.GetTempPath(), $"actors-bench-hot-{Environment.ProcessId}.txt");
+        await File.WriteAllLinesAsync(hotIdsFile, hot.Select(id => id.ToString()));
+        using var baseline = StartBaseline(hotIdsFile);
+        try
+        {
+            return await RunScenariosAsync(hot, cold);
+        }
+        finally
+        {
+            baseline.Kill(entireProcessTree: true);
+            await baseline.WaitForExitAsync();
+            File.Delete(hotIdsFile);
+        }
+    }
+
+    private async Task<int> RunScenariosAsync(List<Guid> hot, List<Guid> cold)
+    {
+        using var http = Load.Client(256);
+        await WaitReady(http, new Uri(settings.Baseline, $"/kestrel/users/{hot[0]}"));
+
+        var results = new List<LoadResult>();
+        var duration = settings.Duration;
+        Func<long, HttpRequestMessage> HotRead(Uri root, string path) => n => Get(new Uri(root, $"{path}{hot[(int)(n % hot.Count)]}"));
+
+        Console.WriteLine("warming up: loading the hot users into grain memory ...");
+        await Load.ClosedLoopAsync("warm-up", "gateway", http, HotRead(settings.Gateway, "/api/users/"), 32, TimeSpan.FromSeconds(5));
+        await Load.ClosedLoopAsync("warm-up", "kestrel", http, HotRead(settings.Baseline, "/kestrel/users/"), 32, TimeSpan.FromSeconds(2));
+        await Load.ClosedLoopAsync("warm-up", "postgres", http, HotRead(settings.Baseline, "/postgres/users/"), 32, TimeSpan.FromSeconds(2));
+
+        Console.WriteLine("hot profile read, closed loop ...");
+        var hotGateway = await Measure(results, Load.ClosedLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), settings.Connections, duration));
+        await Measure(results, Load.ClosedLoopAsync("hot profile read", "bare Kestrel (ceiling)", http, HotRead(settings.Baseline, "/kestrel/users/"), settings.Connections, duration));
+        await Measure(results, Load.ClosedLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), settings.Connections, duration));
+
+        var half = Math.Max(100, Math.Round(hotGateway.RequestsPerSecond / 2 / 100) * 100);
+        Console.WriteLine($"hot profile read, open loop at {half}/s ...");
+        await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
+        await Measure(results, Load.OpenLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), half, duration));
+
+        Console.WriteLine("cold profile read: every idle activation collected first ...");
+        await CollectIdleActivations();
+        await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway → grain (load)", http,
+            n => Get(new Uri(settings.Gateway, $"/api/users/{cold[(int)(n % cold.Count)]}")), 8, duration, maxRequests: cold.Count));
+
+        var writers = await SignUpWriters(http, 32);
+        Console.WriteLine("post write ...");
+        await Measure(results, Load.ClosedLoopAsync("post write", "gateway → grain → PostgreSQL", http, n => NewPost(writers, n), 32, duration));
+
+        Console.WriteLine("sign-up (PBKDF2, 100,000 iterations) ...");
+        var run = Stopwatch.GetTimestamp();
+        await Measure(results, Load.ClosedLoopAsync("sign-up", "gateway → grain → PostgreSQL", http, n => SignUp(run, n), 8, duration));
+
+        Console.WriteLine("mixed, 90% reads / 10% writes ...");
+        await Measure(results, Load.ClosedLoopAsync("mixed 90/10", "gateway", http,
+            n => n % 10 == 0 ? NewPost(writers, n) : Get(new Uri(settings.Gateway, $"/api/users/{hot[(int)(n % hot.Count)]}")), settings.Connections, duration));
+
+        Report.Write(settings.Results, results, settings);
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static async Task<LoadResult> Measure(List<LoadResult> results, Task<LoadResult> run)
+    {
+        var result = await run;
+        results.Add(result);
+        Console.WriteLine($"  {result.Target,-30} {result.Mode,-18} {result.RequestsPerSecond,10:N0} req/s  p50 {result.Percentile(50):0.00} ms  p99 {result.Percentile(99):0.00} ms  errors {result.Errors}");
+        return result;
+    }
+
+    private static HttpRequestMessage Get(Uri url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        return request;
+    }
+
+    private HttpRequestMessage NewPost(List<string> tokens, long n)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Gateway, "/api/posts"))
+        {
+            Content = JsonContent.Create(new { body = $"Benchmark post {n}: a sentence of ordinary length, like people write." }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[(int)(n % tokens.Count)]);
+        return request;
+    }
+
+    private HttpRequestMessage SignUp(long run, long n)
+    {
+        var handle = $"b{run % 1_000_000_000:x}_{n}";
+        return new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Gateway, "/api/users"))
+        {
+            Content = JsonContent.Create(new { handle, email = $"{handle}@bench.test", displayName = "Benchmark", password = "benchmark password" }),
+        };
+    }
+
+    private async Task<List<string>> SignUpWriters(HttpClient http, int count)
+    {
+        var tokens = new List<string>();
+        var run = Stopwatch.GetTimestamp() % 1_000_000_000;
+        for (var i = 0; i < count; i++)
+        {
+            var handle = $"w{run:x}_{i}";
+            (await http.PostAsJsonAsync(new Uri(settings.Gateway, "/api/users"),
+                new { handle, email = $"{handle}@bench.test", displayName = "Writer", password = "benchmark password" })).EnsureSuccessStatusCode();
+            using var login = await http.PostAsJsonAsync(new Uri(settings.Gateway, "/api/sessions"), new { email = $"{handle}@bench.test", password = "benchmark password" });
+            login.EnsureSuccessStatusCode();
+            tokens.Add((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
+        }
+
+        return tokens;
+    }
+
+    private async Task CollectIdleActivations()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await host.StopAsync();
+    }
+
+    private Process StartBaseline(string hotIdsFile)
+    {
+        var info = new ProcessStartInfo("dotnet", [typeof(Runner).Assembly.Location, "baseline", "--urls", settings.Baseline.ToString(), "--HotIds", hotIdsFile])
+        {
+            UseShellExecute = false,
+        };
+        info.Environment["ConnectionStrings__Postgres"] = settings.Postgres;
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start the baseline server");
+    }
+
+    private static async Task WaitReady(HttpClient http, Uri url)
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Still starting.
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException($"{url} did not answer");
+    }
+}

@@ -1,0 +1,82 @@
+using Npgsql;
+
+namespace Actors.Benchmarks;
+
+/// <summary>
+/// A realistic data set, written straight into PostgreSQL in a few set-based statements (going
+/// through the API would spend minutes hashing passwords): 10,000 users, 100,000 posts whose authors
+/// follow a long tail (a few prolific, most occasional), and a follower graph where a few accounts are
+/// followed by thousands and most by a handful. Counters are computed from the rows. Idempotent.
+/// </summary>
+internal static class Seeder
+{
+    public const int Users = 10_000;
+    public const int Posts = 100_000;
+    public const string HandlePrefix = "seed_";
+
+    public static async Task SeedAsync(NpgsqlDataSource db)
+    {
+        await using (var count = db.CreateCommand($"SELECT count(*) FROM users WHERE handle LIKE '{HandlePrefix}%'"))
+        {
+            if ((long)(await count.ExecuteScalarAsync())! >= Users)
+            {
+                Console.WriteLine("data set already seeded");
+                return;
+            }
+        }
+
+        Console.WriteLine($"seeding {Users:N0} users, {Posts:N0} posts and a follower graph ...");
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand($"""
+            CREATE TEMP TABLE seed (n int PRIMARY KEY, id uuid NOT NULL) ON COMMIT DROP;
+            INSERT INTO seed SELECT n, gen_random_uuid() FROM generate_series(1, {Users}) n;
+            INSERT INTO users (id, handle, email, display_name, bio, password_hash, created_at, updated_at)
+            SELECT id, '{HandlePrefix}' || n, '{HandlePrefix}' || n || '@seed.test', 'Seeded user ' || n,
+                   'Benchmark account number ' || n || '.', 'pbkdf2-sha256$1$c2VlZA==$c2VlZA==',
+                   now() - make_interval(days => n % 365), now() - make_interval(days => n % 365)
+            FROM seed;
+            -- Authors drawn from a power law: user 1 writes thousands of posts, most write a few.
+            -- (random() in a subquery's select list, so it is drawn once per post, not per join pair.)
+            INSERT INTO posts (id, author_id, body, created_at)
+            SELECT gen_random_uuid(), s.id, 'Seeded post ' || p.g || ': an ordinary sentence of an ordinary length, like most posts.',
+                   now() - make_interval(secs => p.g * 30)
+            FROM (SELECT g, 1 + floor({Users} * power(random(), 3))::int AS author FROM generate_series(1, {Posts}) g) p
+            JOIN seed s ON s.n = p.author;
+            -- Everyone follows 1 to 60 accounts, chosen with a strong bias to the first (popular) ones.
+            INSERT INTO follows (follower_id, followee_id, created_at)
+            SELECT DISTINCT f.id, e.id, now()
+            FROM seed f
+            CROSS JOIN LATERAL (
+                SELECT 1 + floor({Users} * power(random(), 4))::int AS target
+                FROM generate_series(1, 1 + (f.n * 7919) % 60)) t
+            JOIN seed e ON e.n = t.target
+            WHERE e.id <> f.id
+            ON CONFLICT DO NOTHING;
+            UPDATE users u SET
+                post_count = (SELECT count(*) FROM posts p WHERE p.author_id = u.id),
+                follower_count = (SELECT count(*) FROM follows f WHERE f.followee_id = u.id),
+                following_count = (SELECT count(*) FROM follows f WHERE f.follower_id = u.id),
+                stats_version = stats_version + 1
+            WHERE u.id IN (SELECT id FROM seed);
+            ANALYZE users; ANALYZE posts; ANALYZE follows;
+            """, connection, transaction);
+        command.CommandTimeout = 600;
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Ids of seeded users, in seed order (most prolific first).</summary>
+    public static async Task<List<Guid>> UserIdsAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand($"SELECT id FROM users WHERE handle LIKE '{HandlePrefix}%' ORDER BY post_count DESC, id");
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+}
