@@ -68,7 +68,8 @@ start() {
 wait_ready() {
   local name="$1" url="$2"
   for _ in $(seq 1 240); do
-    running "$RUN/$name.pid" || { tail -n 30 "$RUN/$name.log" >&2; die "$name exited; log above"; }
+    # Only "alive" here: right after the start the process may not have become dotnet yet.
+    kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null || { tail -n 30 "$RUN/$name.log" >&2; die "$name exited; log above"; }
     curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
     sleep 0.5
   done

@@ -3,7 +3,7 @@ namespace Actors.Benchmarks;
 /// <summary>Where the stack answers and how long to run; from configuration (environment, command line).</summary>
 internal sealed record BenchSettings(
     Uri Gateway, Uri Baseline, string Postgres, string Redis, string ClusterId, string ServiceId,
-    TimeSpan Duration, int Connections, string Results)
+    TimeSpan Duration, int Connections, string Results, IReadOnlyList<Uri> SiloMetrics)
 {
     public static BenchSettings From(IConfiguration configuration) => new(
         new Uri(configuration["Gateway"] ?? "http://127.0.0.1:8093"),
@@ -14,5 +14,6 @@ internal sealed record BenchSettings(
         configuration["Cluster:ServiceId"] ?? "actors",
         TimeSpan.FromSeconds(double.Parse(configuration["Seconds"] ?? "10", System.Globalization.CultureInfo.InvariantCulture)),
         int.Parse(configuration["Connections"] ?? "64", System.Globalization.CultureInfo.InvariantCulture),
-        configuration["Results"] ?? Path.Combine(Environment.CurrentDirectory, "results"));
+        configuration["Results"] ?? Path.Combine(Environment.CurrentDirectory, "results"),
+        [.. (configuration["SiloMetrics"] ?? "http://127.0.0.1:8081/metrics,http://127.0.0.1:8082/metrics").Split(',').Select(u => new Uri(u))]);
 }

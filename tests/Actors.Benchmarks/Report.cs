@@ -7,10 +7,10 @@ namespace Actors.Benchmarks;
 /// <summary>Writes results/benchmark.md (table, targets, machine, date) and two PNG charts.</summary>
 internal static class Report
 {
-    public static void Write(string folder, IReadOnlyList<LoadResult> results, BenchSettings settings)
+    public static void Write(string folder, IReadOnlyList<LoadResult> results, IReadOnlyList<MemoryResult> memory, BenchSettings settings)
     {
         Directory.CreateDirectory(folder);
-        var markdown = Markdown(results, settings);
+        var markdown = Markdown(results, settings) + MemoryTable(memory);
         File.WriteAllText(Path.Combine(folder, "benchmark.md"), markdown);
         Chart(results, Path.Combine(folder, "benchmark-throughput.png"), Path.Combine(folder, "benchmark-latency.png"));
         Console.WriteLine();
@@ -60,6 +60,20 @@ internal static class Report
         if (cold is not null)
         {
             md.AppendLine(c, $"| cold read p99 | < 15 ms | {cold.Percentile(99):0.00} ms |");
+        }
+
+        return md.ToString();
+    }
+
+    private static string MemoryTable(IReadOnlyList<MemoryResult> memory)
+    {
+        var md = new StringBuilder();
+        md.AppendLine();
+        md.AppendLine("| memory per active grain (silo managed heap after full GC) | activations | bytes each |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (var m in memory)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {m.Grain} | {m.Activations:N0} | {m.BytesPerActivation:N0} |");
         }
 
         return md.ToString();

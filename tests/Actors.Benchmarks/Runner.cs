@@ -26,17 +26,25 @@ internal sealed class Runner(BenchSettings settings)
         using var baseline = StartBaseline(hotIdsFile);
         try
         {
-            return await RunScenariosAsync(hot, cold);
+            return await RunScenariosAsync(db, users, hot, cold, baseline);
         }
         finally
         {
-            baseline.Kill(entireProcessTree: true);
-            await baseline.WaitForExitAsync();
+            await StopAsync(baseline);
             File.Delete(hotIdsFile);
         }
     }
 
-    private async Task<int> RunScenariosAsync(List<Guid> hot, List<Guid> cold)
+    private static async Task StopAsync(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private async Task<int> RunScenariosAsync(NpgsqlDataSource db, List<Guid> users, List<Guid> hot, List<Guid> cold, Process baseline)
     {
         using var http = Load.Client(256);
         await WaitReady(http, new Uri(settings.Baseline, $"/kestrel/users/{hot[0]}"));
@@ -60,8 +68,12 @@ internal sealed class Runner(BenchSettings settings)
         await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
         await Measure(results, Load.OpenLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), half, duration));
 
+        // The baselines are done: their connections must not crowd the grains' pools from here on.
+        await StopAsync(baseline);
+        using var clusterHost = await ConnectToClusterAsync();
+        var cluster = clusterHost.Services.GetRequiredService<IClusterClient>();
         Console.WriteLine("cold profile read: every idle activation collected first ...");
-        await CollectIdleActivations();
+        await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway → grain (load)", http,
             n => Get(new Uri(settings.Gateway, $"/api/users/{cold[(int)(n % cold.Count)]}")), 8, duration, maxRequests: cold.Count));
 
@@ -77,7 +89,21 @@ internal sealed class Runner(BenchSettings settings)
         await Measure(results, Load.ClosedLoopAsync("mixed 90/10", "gateway", http,
             n => n % 10 == 0 ? NewPost(writers, n) : Get(new Uri(settings.Gateway, $"/api/users/{hot[(int)(n % hot.Count)]}")), settings.Connections, duration));
 
-        Report.Write(settings.Results, results, settings);
+        Console.WriteLine("memory: bytes per activation over 100,000 posts and 10,000 users ...");
+        var probe = new MemoryProbe(cluster, http, settings.SiloMetrics);
+        var postIds = await Seeder.PostIdsAsync(db, 100_000);
+        var memory = new List<MemoryResult>
+        {
+            await probe.MeasureAsync("PostGrain", postIds, id => cluster.GetGrain<Actors.Grains.Posts.IPostGrain>(id).GetPost().AsTask()),
+            await probe.MeasureAsync("UserGrain", users, id => cluster.GetGrain<Actors.Grains.Users.IUserGrain>(id).GetProfile().AsTask()),
+        };
+        foreach (var m in memory)
+        {
+            Console.WriteLine($"  {m.Grain}: {m.Activations:N0} activations, {m.BytesPerActivation:N0} bytes each");
+        }
+
+        await clusterHost.StopAsync();
+        Report.Write(settings.Results, results, memory, settings);
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
@@ -132,7 +158,7 @@ internal sealed class Runner(BenchSettings settings)
         return tokens;
     }
 
-    private async Task CollectIdleActivations()
+    private async Task<IHost> ConnectToClusterAsync()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -145,10 +171,9 @@ internal sealed class Runner(BenchSettings settings)
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
         });
-        using var host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
-        await host.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        await host.StopAsync();
+        return host;
     }
 
     private Process StartBaseline(string hotIdsFile)
@@ -157,7 +182,8 @@ internal sealed class Runner(BenchSettings settings)
         {
             UseShellExecute = false,
         };
-        info.Environment["ConnectionStrings__Postgres"] = settings.Postgres;
+        // Its own pool, sized like one silo's, so together they stay under PostgreSQL's max_connections.
+        info.Environment["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(settings.Postgres) { MaxPoolSize = 30 }.ConnectionString;
         return Process.Start(info) ?? throw new InvalidOperationException("could not start the baseline server");
     }
 

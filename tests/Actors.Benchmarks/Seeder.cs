@@ -66,6 +66,20 @@ internal static class Seeder
         await transaction.CommitAsync();
     }
 
+    public static async Task<List<Guid>> PostIdsAsync(NpgsqlDataSource db, int count)
+    {
+        await using var command = db.CreateCommand("SELECT id FROM posts LIMIT $1");
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>(count);
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>Ids of seeded users, in seed order (most prolific first).</summary>
     public static async Task<List<Guid>> UserIdsAsync(NpgsqlDataSource db)
     {

@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Actors.Benchmarks;
+
+/// <summary>What one grain activation costs in silo memory, measured over many activations.</summary>
+internal sealed record MemoryResult(string Grain, long Activations, double BytesPerActivation);
+
+/// <summary>
+/// Collects every idle activation, forces a full GC on every silo and sums their managed heaps; then
+/// activates the given grains (each loads its row), collects garbage again and divides the growth by
+/// the number of activations the cluster gained. Includes Orleans' own per-activation bookkeeping.
+/// </summary>
+internal sealed class MemoryProbe(IClusterClient cluster, HttpClient http, IReadOnlyList<Uri> siloMetrics)
+{
+    public async Task<MemoryResult> MeasureAsync(string grain, IReadOnlyList<Guid> ids, Func<Guid, Task> activate)
+    {
+        var management = cluster.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+        var heapBefore = await HeapAfterFullCollectionAsync(management);
+        var countBefore = await management.GetTotalActivationCount();
+
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, _) => await activate(id));
+
+        var heapAfter = await HeapAfterFullCollectionAsync(management);
+        var activations = await management.GetTotalActivationCount() - countBefore;
+        return new MemoryResult(grain, activations, activations > 0 ? (heapAfter - heapBefore) / (double)activations : double.NaN);
+    }
+
+    private async Task<double> HeapAfterFullCollectionAsync(IManagementGrain management)
+    {
+        var silos = await management.GetHosts(onlyActive: true);
+        await management.ForceGarbageCollection([.. silos.Keys]);
+        double total = 0;
+        foreach (var url in siloMetrics)
+        {
+            var exposition = await http.GetStringAsync(url);
+            total += exposition.Split('\n')
+                .Where(line => line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        }
+
+        return total;
+    }
+}
