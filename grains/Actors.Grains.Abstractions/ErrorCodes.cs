@@ -12,5 +12,6 @@ public static class ErrorCodes
     public const string PostNotFound = "post_not_found";
     public const string AuthorNotFound = "author_not_found";
     public const string NotAuthor = "not_author";
+    public const string CannotFollowSelf = "cannot_follow_self";
     public const string IdempotencyKeyInUse = "idempotency_key_in_use";
 }

@@ -10,6 +10,7 @@ public enum WriteStatus
     Conflict = 3,
     VersionMismatch = 4,
     Forbidden = 5,
+    Invalid = 6,
 }
 
 /// <summary>The outcome of a write: the entity as committed, or why nothing was committed.</summary>

@@ -64,6 +64,10 @@ public sealed class ContractTests(StackFixture fixture)
             ("/api/posts/{id}", "get", ["200", "400", "404"]),
             ("/api/posts/{id}", "delete", ["204", "400", "401", "403", "404", "412"]),
             ("/api/sessions", "post", ["200", "400", "401", "429"]),
+            ("/api/users/{id}/following/{targetId}", "put", ["204", "400", "401", "403", "404"]),
+            ("/api/users/{id}/following/{targetId}", "delete", ["204", "400", "401", "403", "404"]),
+            ("/api/users/{id}/followers", "get", ["200", "400", "404"]),
+            ("/api/users/{id}/following", "get", ["200", "400", "404"]),
         ];
         foreach (var (path, method, statuses) in expected)
         {

@@ -47,6 +47,7 @@ internal static class Problems
         WriteStatus.VersionMismatch => Of(StatusCodes.Status412PreconditionFailed, result.ErrorCode ?? PreconditionFailed,
             "The resource changed since it was read.", "Read it again and retry with the new ETag."),
         WriteStatus.Forbidden => Of(StatusCodes.Status403Forbidden, result.ErrorCode ?? "forbidden", "Not allowed."),
+        WriteStatus.Invalid => BadRequest(result.ErrorCode ?? ValidationFailed, "The request cannot be applied."),
         _ => throw new InvalidOperationException($"{result.Status} is not a refusal."),
     };
 

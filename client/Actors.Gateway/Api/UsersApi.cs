@@ -30,7 +30,93 @@ internal static class UsersApi
         users.MapGet("/{id}/posts", ListUserPosts).WithName("ListUserPosts").WithSummary("A user's posts, newest first.")
             .WithDescription("Keyset-paginated, projectable. ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_limit, invalid_cursor, invalid_fields, user_not_found.")
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapPut("/{id}/following/{targetId}", Follow).RequireAuthorization().WithName("Follow")
+            .WithSummary("Follow a user (idempotent).")
+            .WithDescription("Only as yourself. Problem codes: invalid_id, unauthorized, not_owner, user_not_found, cannot_follow_self.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapDelete("/{id}/following/{targetId}", Unfollow).RequireAuthorization().WithName("Unfollow")
+            .WithSummary("Stop following a user (idempotent).")
+            .WithDescription("Only as yourself. Problem codes: invalid_id, unauthorized, not_owner, user_not_found, cannot_follow_self.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapGet("/{id}/followers", ListFollowers).WithName("ListFollowers").WithSummary("Who follows a user, in id order.")
+            .WithDescription("Keyset-paginated, projectable. ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_limit, invalid_cursor, invalid_fields, user_not_found.")
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapGet("/{id}/following", ListFollowing).WithName("ListFollowing").WithSummary("Whom a user follows, in id order.")
+            .WithDescription("Keyset-paginated, projectable. ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_limit, invalid_cursor, invalid_fields, user_not_found.")
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
+    }
+
+    public static Task<Results<NoContent, ProblemHttpResult>> Follow(string id, string targetId, IGrainFactory grains, HttpContext http) =>
+        ChangeFollow(id, targetId, grains, http, follow: true);
+
+    public static Task<Results<NoContent, ProblemHttpResult>> Unfollow(string id, string targetId, IGrainFactory grains, HttpContext http) =>
+        ChangeFollow(id, targetId, grains, http, follow: false);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeFollow(
+        string id, string targetId, IGrainFactory grains, HttpContext http, bool follow)
+    {
+        if (!Input.TryParseId(id, out var userId))
+        {
+            return Input.BadId(id);
+        }
+
+        if (!Input.TryParseId(targetId, out var target))
+        {
+            return Input.BadId(targetId);
+        }
+
+        if (http.User.UserId() != userId)
+        {
+            return Problems.Forbidden(Problems.NotOwner, "You can change only whom you follow.");
+        }
+
+        var grain = grains.GetGrain<IUserGrain>(userId);
+        var result = follow ? await grain.Follow(target) : await grain.Unfollow(target);
+        return result.Succeeded ? TypedResults.NoContent() : Problems.Refused(result);
+    }
+
+    public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListFollowers(
+        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields) =>
+        ListRelated(id, grains, http, limit, cursor, fields, (directory, user, after, size) => directory.ListFollowers(user, after, size));
+
+    public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListFollowing(
+        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields) =>
+        ListRelated(id, grains, http, limit, cursor, fields, (directory, user, after, size) => directory.ListFollowing(user, after, size));
+
+    private static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListRelated(
+        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields,
+        Func<IDirectoryGrain, Guid, PageCursor?, int, ValueTask<Page<UserProfile>>> list)
+    {
+        if (!Input.TryParseId(id, out var userId))
+        {
+            return Input.BadId(id);
+        }
+
+        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
+            || !Fields<UserField>.TryParse(fields, UserField.All, out var selected, out problem))
+        {
+            return problem!;
+        }
+
+        if (after is { Timestamp: not null })
+        {
+            return Problems.BadRequest(Problems.InvalidCursor, "cursor belongs to a different list.");
+        }
+
+        if (await grains.GetGrain<IUserGrain>(userId).GetProfile() is null)
+        {
+            return NotFound();
+        }
+
+        selected &= ~UserField.Email;
+        var page = await list(grains.GetGrain<IDirectoryGrain>(0), userId, after, size);
+        var next = page.Next?.Encode();
+        CacheHeaders.List(http.Response);
+        return NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
+            JsonPayload.Of(new PageResponse<UserResponse>([.. page.Items.Select(u => UserResponse.From(u, selected))], next)));
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> SignUp(

@@ -22,6 +22,14 @@ public interface IDirectoryGrain : IGrainWithIntegerKey
     [ReadOnly]
     ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key);
 
+    /// <summary>The users following <paramref name="userId"/>, in id order.</summary>
+    [ReadOnly]
+    ValueTask<Page<UserProfile>> ListFollowers(Guid userId, PageCursor? after, int limit);
+
+    /// <summary>The users <paramref name="userId"/> follows, in id order.</summary>
+    [ReadOnly]
+    ValueTask<Page<UserProfile>> ListFollowing(Guid userId, PageCursor? after, int limit);
+
     /// <summary>An author's posts, newest first.</summary>
     [ReadOnly]
     ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit);

@@ -16,11 +16,24 @@ public interface IUserGrain : IGrainWithGuidKey
     ValueTask<WriteResult<UserProfile>> Update(ProfileChanges changes, long? expectedVersion);
 
     /// <summary>
-    /// Told by other writers (posts, follows) after they committed a counter change. Awaited by them, so
-    /// a client that saw their write succeed reads the new count next.
+    /// This user follows <paramref name="targetId"/>. Idempotent: following again changes nothing.
+    /// The follow row and both users' counters change in one statement.
     /// </summary>
+    ValueTask<WriteResult<UserCounters>> Follow(Guid targetId);
+
+    /// <summary>This user stops following <paramref name="targetId"/>. Idempotent.</summary>
+    ValueTask<WriteResult<UserCounters>> Unfollow(Guid targetId);
+
+    /// <summary>
+    /// Told by other writers (posts, follows) after they committed a counter change. Awaited by them, so
+    /// a client that saw their write succeed reads the new count next. Interleaves with any other call
+    /// (it only swaps a snapshot in memory): two users following each other at once tell each other
+    /// while both are busy, which must not wait in line.
+    /// </summary>
+    [AlwaysInterleave]
     ValueTask CountersChanged(UserCounters counters);
 
-    /// <summary>Told by a writer whose write may or may not have committed: drop memory, load the row on next use.</summary>
+    /// <summary>Told by a writer whose write may or may not have committed: reload the row on next use.</summary>
+    [AlwaysInterleave]
     ValueTask Invalidate();
 }

@@ -17,6 +17,13 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
     private const string UsersFirstPage = $"SELECT {UserRows.Columns} FROM users ORDER BY id LIMIT $1";
     private const string UsersAfter = $"SELECT {UserRows.Columns} FROM users WHERE id > $2 ORDER BY id LIMIT $1";
 
+    // Followers walk the reverse index (followee_id, follower_id); following walks the primary key.
+    private static readonly string U = string.Join(", ", UserRows.Columns.Split(", ").Select(c => "u." + c));
+    private static readonly string FollowersFirst = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.follower_id WHERE f.followee_id = $2 ORDER BY f.follower_id LIMIT $1";
+    private static readonly string FollowersAfter = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.follower_id WHERE f.followee_id = $2 AND f.follower_id > $3 ORDER BY f.follower_id LIMIT $1";
+    private static readonly string FollowingFirst = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = $2 ORDER BY f.followee_id LIMIT $1";
+    private static readonly string FollowingAfter = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = $2 AND f.followee_id > $3 ORDER BY f.followee_id LIMIT $1";
+
     // Served by the unique index on lower(email).
     private const string CredentialsByEmail = "SELECT id, password_hash FROM users WHERE lower(email) = lower($1)";
 
@@ -40,6 +47,25 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
             var command = after is { } cursor
                 ? Sql.Command(connection, UsersAfter, Sql.Value(limit + 1), Sql.Value(cursor.Id))
                 : Sql.Command(connection, UsersFirstPage, Sql.Value(limit + 1));
+            return ReadAll(command, UserRows.Read, ct);
+        }).ConfigureAwait(true);
+        return ToPage(rows, limit, user => new PageCursor(null, user.Id));
+    }
+
+    public ValueTask<Page<UserProfile>> ListFollowers(Guid userId, PageCursor? after, int limit) =>
+        ListRelated("users.followers", FollowersFirst, FollowersAfter, userId, after, limit);
+
+    public ValueTask<Page<UserProfile>> ListFollowing(Guid userId, PageCursor? after, int limit) =>
+        ListRelated("users.following", FollowingFirst, FollowingAfter, userId, after, limit);
+
+    private async ValueTask<Page<UserProfile>> ListRelated(string operation, string first, string next, Guid userId, PageCursor? after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var rows = await database.ReadAsync(operation, (connection, ct) =>
+        {
+            var command = after is { } cursor
+                ? Sql.Command(connection, next, Sql.Value(limit + 1), Sql.Value(userId), Sql.Value(cursor.Id))
+                : Sql.Command(connection, first, Sql.Value(limit + 1), Sql.Value(userId));
             return ReadAll(command, UserRows.Read, ct);
         }).ConfigureAwait(true);
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));

@@ -11,7 +11,7 @@ namespace Actors.Grains.Posts;
 /// author counter and outbox event in one statement), then change memory, then tell the author's grain
 /// its new counters.
 /// </summary>
-public sealed partial class PostGrain(Database database, GrainMetrics metrics, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
+public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
 {
     private readonly RowCache<Post> _row = new(clock);
 
@@ -53,7 +53,7 @@ public sealed partial class PostGrain(Database database, GrainMetrics metrics, T
         catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
         {
             _row.Forget();
-            await AuthorMayHaveChanged(authorId).ConfigureAwait(true);
+            await GrainFactory.MayHaveChangedAsync(authorId, logger).ConfigureAwait(true);
             throw;
         }
 
@@ -64,7 +64,7 @@ public sealed partial class PostGrain(Database database, GrainMetrics metrics, T
 
         var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
         _row.Set(post);
-        await TellAuthor(authorId, counters).ConfigureAwait(true);
+        await GrainFactory.CountersChangedAsync(authorId, counters, logger).ConfigureAwait(true);
         return WriteResult.Created(post);
     }
 
@@ -96,7 +96,7 @@ public sealed partial class PostGrain(Database database, GrainMetrics metrics, T
         catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
         {
             _row.Suspect();
-            await AuthorMayHaveChanged(current.AuthorId).ConfigureAwait(true);
+            await GrainFactory.MayHaveChangedAsync(current.AuthorId, logger).ConfigureAwait(true);
             throw;
         }
 
@@ -108,39 +108,9 @@ public sealed partial class PostGrain(Database database, GrainMetrics metrics, T
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
         }
 
-        await TellAuthor(current.AuthorId, counters).ConfigureAwait(true);
+        await GrainFactory.CountersChangedAsync(current.AuthorId, counters, logger).ConfigureAwait(true);
         return WriteResult.Ok(current);
     }
-
-    // The write is committed whatever happens here: a failed notice must not turn it into an error.
-    // The author grain then keeps older counters until it is next reactivated.
-    private async Task TellAuthor(Guid authorId, UserCounters counters)
-    {
-        try
-        {
-            await GrainFactory.GetGrain<IUserGrain>(authorId).CountersChanged(counters).ConfigureAwait(true);
-        }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException)
-        {
-            LogNoticeFailed(logger, authorId, ex);
-        }
-    }
-
-    // A write that may have committed: the author's counters may have moved too.
-    private async Task AuthorMayHaveChanged(Guid authorId)
-    {
-        try
-        {
-            await GrainFactory.GetGrain<IUserGrain>(authorId).Invalidate().ConfigureAwait(true);
-        }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException)
-        {
-            LogNoticeFailed(logger, authorId, ex);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not update the memory of author {AuthorId} after a post write")]
-    private static partial void LogNoticeFailed(ILogger logger, Guid authorId, Exception exception);
 
     private static async Task<UserCounters?> ReadCounters(NpgsqlCommand command, CancellationToken ct)
     {

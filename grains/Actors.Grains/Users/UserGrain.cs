@@ -127,9 +127,73 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
             return null;
         }
 
-        var profile = KeepNewestCounters(committed, current.Counters);
+        // Counter notices interleave with this call: keep whichever snapshot is newest now.
+        var held = _row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;
+        var profile = KeepNewestCounters(committed, held);
         _row.Set(profile);
         return WriteResult.Ok(profile);
+    }
+
+    public ValueTask<WriteResult<UserCounters>> Follow(Guid targetId) => ChangeFollow(targetId, follow: true);
+
+    public ValueTask<WriteResult<UserCounters>> Unfollow(Guid targetId) => ChangeFollow(targetId, follow: false);
+
+    private async ValueTask<WriteResult<UserCounters>> ChangeFollow(Guid targetId, bool follow)
+    {
+        if (targetId == Id)
+        {
+            return WriteResult.Refused<UserCounters>(WriteStatus.Invalid, ErrorCodes.CannotFollowSelf);
+        }
+
+        if (await GetProfile().ConfigureAwait(true) is not { } me)
+        {
+            return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
+        }
+
+        var now = Time.Now(clock);
+        List<(string Who, UserCounters Counters)> changed;
+        try
+        {
+            changed = await database.WriteAsync(follow ? "user.follow" : "user.unfollow", async (connection, ct) =>
+            {
+                await using var command = follow
+                    ? Sql.Command(connection, FollowRows.Follow, Sql.Value(Id), Sql.Value(targetId), Sql.Value(now))
+                    : Sql.Command(connection, FollowRows.Unfollow, Sql.Value(Id), Sql.Value(targetId));
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
+                var rows = new List<(string, UserCounters)>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(true))
+                {
+                    rows.Add((reader.GetString(0), UserRows.ReadCounters(reader, first: 1)));
+                }
+
+                return rows;
+            }).ConfigureAwait(true);
+        }
+        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+        {
+            _row.Suspect();
+            await GrainFactory.MayHaveChangedAsync(targetId, logger).ConfigureAwait(true);
+            throw;
+        }
+
+        if (!changed.Exists(r => r.Who == "target"))
+        {
+            return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
+        }
+
+        foreach (var (who, counters) in changed)
+        {
+            if (who == "follower")
+            {
+                await CountersChanged(counters).ConfigureAwait(true);
+            }
+            else if (who == "followee")
+            {
+                await GrainFactory.CountersChangedAsync(targetId, counters, logger).ConfigureAwait(true);
+            }
+        }
+
+        return WriteResult.Ok(_row.TryGet(out var current) && current is not null ? current.Counters : me.Counters);
     }
 
     public ValueTask CountersChanged(UserCounters counters)
