@@ -67,6 +67,8 @@ public sealed class ContractTests(StackFixture fixture)
             ("/api/users/{id}/following/{targetId}", "put", ["204", "400", "401", "403", "404"]),
             ("/api/users/{id}/following/{targetId}", "delete", ["204", "400", "401", "403", "404"]),
             ("/api/users/{id}/followers", "get", ["200", "400", "404"]),
+            ("/api/posts/{id}/likes", "put", ["204", "400", "401", "404"]),
+            ("/api/posts/{id}/likes", "delete", ["204", "400", "401", "404"]),
             ("/api/users/{id}/following", "get", ["200", "400", "404"]),
         ];
         foreach (var (path, method, statuses) in expected)

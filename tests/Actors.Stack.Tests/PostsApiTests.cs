@@ -112,6 +112,29 @@ public sealed class PostsApiTests(StackFixture fixture)
     }
 
     [Fact]
+    public async Task Likes_are_idempotent_per_user_and_show_in_the_post_and_its_etag()
+    {
+        var (_, author, _) = await fixture.Stack.NewUserAsync();
+        var (_, fan, _) = await fixture.Stack.NewUserAsync();
+        var id = (await (await author.PostJson("/api/posts", new { body = "like me" })).Json(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        using var before = await Anonymous.GetAsync($"/api/posts/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await fan.PutAsync($"/api/posts/{id}/likes", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await fan.PutAsync($"/api/posts/{id}/likes", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await author.PutAsync($"/api/posts/{id}/likes", null)).StatusCode);
+        using var liked = await Anonymous.GetAsync($"/api/posts/{id}");
+        Assert.Equal(2, (await liked.Json(HttpStatusCode.OK)).GetProperty("likes").GetInt32());
+        Assert.NotEqual(before.Headers.ETag, liked.Headers.ETag);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await fan.DeleteAsync($"/api/posts/{id}/likes")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await fan.DeleteAsync($"/api/posts/{id}/likes")).StatusCode);
+        Assert.Equal(1, (await (await Anonymous.GetAsync($"/api/posts/{id}")).Json(HttpStatusCode.OK)).GetProperty("likes").GetInt32());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Anonymous.PutAsync($"/api/posts/{id}/likes", null)).StatusCode);
+        Assert.Equal("post_not_found", await (await fan.PutAsync($"/api/posts/{Guid.CreateVersion7()}/likes", null)).ProblemCode(HttpStatusCode.NotFound));
+    }
+
+    [Fact]
     public async Task Paging_through_250_posts_returns_each_once_newest_first()
     {
         var (author, client, _) = await fixture.Stack.NewUserAsync();

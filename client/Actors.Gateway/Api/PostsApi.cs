@@ -22,7 +22,31 @@ internal static class PostsApi
             .WithDescription("If-Match optional. Problem codes: invalid_id, unauthorized, not_author, post_not_found, precondition_failed.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        posts.MapPut("/{id}/likes", Like).RequireAuthorization().WithName("Like").WithSummary("Like a post as the caller (idempotent).")
+            .WithDescription("Problem codes: invalid_id, unauthorized, post_not_found.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        posts.MapDelete("/{id}/likes", Unlike).RequireAuthorization().WithName("Unlike").WithSummary("Take your like back (idempotent).")
+            .WithDescription("Problem codes: invalid_id, unauthorized, post_not_found.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
+    }
+
+    public static Task<Results<NoContent, ProblemHttpResult>> Like(string id, IGrainFactory grains, HttpContext http) =>
+        ChangeLike(id, grains, http, like: true);
+
+    public static Task<Results<NoContent, ProblemHttpResult>> Unlike(string id, IGrainFactory grains, HttpContext http) =>
+        ChangeLike(id, grains, http, like: false);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeLike(string id, IGrainFactory grains, HttpContext http, bool like)
+    {
+        if (!Input.TryParseId(id, out var postId))
+        {
+            return Input.BadId(id);
+        }
+
+        var post = grains.GetGrain<IPostGrain>(postId);
+        var result = like ? await post.AddLike(Caller(http)) : await post.RemoveLike(Caller(http));
+        return result.Succeeded ? TypedResults.NoContent() : Problems.Refused(result);
     }
 
     public static async Task<Results<Created<PostResponse>, ValidationProblem, ProblemHttpResult>> CreatePost(

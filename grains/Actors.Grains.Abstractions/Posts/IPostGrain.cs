@@ -15,6 +15,15 @@ public interface IPostGrain : IGrainWithGuidKey
     [ReadOnly]
     ValueTask<Post?> GetPost();
 
+    /// <summary>
+    /// <paramref name="userId"/> likes the post. Idempotent: one like per user and post. The like row and
+    /// the post's like count change in one statement; likes of one post queue in its grain.
+    /// </summary>
+    ValueTask<WriteResult<Post>> AddLike(Guid userId);
+
+    /// <summary><paramref name="userId"/> takes the like back. Idempotent.</summary>
+    ValueTask<WriteResult<Post>> RemoveLike(Guid userId);
+
     /// <summary>Deletes the post when <paramref name="requesterId"/> is its author.</summary>
     ValueTask<WriteResult<Post>> Delete(Guid requesterId);
 }

@@ -68,6 +68,57 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
         return WriteResult.Created(post);
     }
 
+    public ValueTask<WriteResult<Post>> AddLike(Guid userId) => ChangeLike(userId, like: true);
+
+    public ValueTask<WriteResult<Post>> RemoveLike(Guid userId) => ChangeLike(userId, like: false);
+
+    private async ValueTask<WriteResult<Post>> ChangeLike(Guid userId, bool like)
+    {
+        if (await GetPost().ConfigureAwait(true) is null)
+        {
+            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
+        }
+
+        var now = Time.Now(clock);
+        int? likes;
+        try
+        {
+            likes = await database.WriteAsync(like ? "post.like" : "post.unlike", async (connection, ct) =>
+            {
+                await using var command = like
+                    ? Sql.Command(connection, PostRows.Like, Sql.Value(Id), Sql.Value(userId), Sql.Value(now))
+                    : Sql.Command(connection, PostRows.Unlike, Sql.Value(Id), Sql.Value(userId));
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) is int count ? count : (int?)null;
+            }).ConfigureAwait(true);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The liking user does not exist (a post that vanished answers no row instead).
+            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
+        }
+        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+        {
+            _row.Suspect();
+            throw;
+        }
+
+        if (likes is not { } count)
+        {
+            _row.Set(null);
+            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
+        }
+
+        // Reads of a suspect row reload it; a trusted one takes the committed count.
+        if (_row.TryGet(out var post) && post is not null)
+        {
+            post = post with { LikeCount = count };
+            _row.Set(post);
+        }
+
+        post ??= await GetPost().ConfigureAwait(true);
+        return post is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(post);
+    }
+
     public async ValueTask<WriteResult<Post>> Delete(Guid requesterId)
     {
         var current = await GetPost().ConfigureAwait(true);

@@ -46,6 +46,35 @@ internal static class PostRows
         SELECT {Users.UserRows.CounterColumns} FROM author
         """;
 
+    // Both answer the post's like count after the statement, and no row when the post is gone.
+    // $1 post, $2 user, $3 now.
+    public const string Like = """
+        WITH liked AS (
+            INSERT INTO likes (post_id, user_id, created_at)
+            SELECT id, $2, $3 FROM posts WHERE id = $1
+            ON CONFLICT DO NOTHING
+            RETURNING post_id
+        ), counted AS (
+            UPDATE posts SET like_count = like_count + 1 WHERE id IN (SELECT post_id FROM liked)
+            RETURNING like_count
+        )
+        SELECT COALESCE((SELECT like_count FROM counted), (SELECT like_count FROM posts WHERE id = $1))
+        WHERE EXISTS (SELECT 1 FROM posts WHERE id = $1)
+        """;
+
+    // $1 post, $2 user.
+    public const string Unlike = """
+        WITH unliked AS (
+            DELETE FROM likes WHERE post_id = $1 AND user_id = $2
+            RETURNING post_id
+        ), counted AS (
+            UPDATE posts SET like_count = like_count - 1 WHERE id IN (SELECT post_id FROM unliked)
+            RETURNING like_count
+        )
+        SELECT COALESCE((SELECT like_count FROM counted), (SELECT like_count FROM posts WHERE id = $1))
+        WHERE EXISTS (SELECT 1 FROM posts WHERE id = $1)
+        """;
+
     public static Post Read(NpgsqlDataReader r) => new(
         r.GetGuid(0),
         r.GetGuid(1),
