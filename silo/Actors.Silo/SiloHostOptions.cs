@@ -29,6 +29,12 @@ public sealed class SiloHostOptions
     /// <summary>How often the silo checks its own readiness (PostgreSQL, membership), probed or not.</summary>
     public TimeSpan HealthCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long an Idempotency-Key is remembered.</summary>
+    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often expired Idempotency-Keys are deleted.</summary>
+    public TimeSpan IdempotencyKeyPurgePeriod { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Serve the Orleans Dashboard at /dashboard on the silo's HTTP port.</summary>
     public bool EnableDashboard { get; set; }
 

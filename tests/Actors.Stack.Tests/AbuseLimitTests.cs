@@ -4,7 +4,10 @@ using Actors.Stack.Tests.Infrastructure;
 
 namespace Actors.Stack.Tests;
 
-/// <summary>A stack of its own, with limits small enough to reach in a test (and the Orleans Dashboard on).</summary>
+/// <summary>
+/// A stack of its own, with limits small enough to reach in a test, the Orleans Dashboard on, and
+/// expired idempotency keys purged every second.
+/// </summary>
 public sealed class TightLimitsFixture : IAsyncLifetime
 {
     private Deployment? _stack;
@@ -19,7 +22,7 @@ public sealed class TightLimitsFixture : IAsyncLifetime
         ["RateLimit__LoginPermitLimit"] = "3",
         ["RateLimit__LoginReplenishmentPeriod"] = "00:01:00",
         ["Gateway__MaxRequestBodyBytes"] = "65536",
-    }, new Dictionary<string, string> { ["Silo__EnableDashboard"] = "true" });
+    }, new Dictionary<string, string> { ["Silo__EnableDashboard"] = "true", ["Silo__IdempotencyKeyPurgePeriod"] = "00:00:01" });
 
     public async Task DisposeAsync()
     {
