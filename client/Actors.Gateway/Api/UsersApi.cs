@@ -88,13 +88,19 @@ internal static class UsersApi
 
     private static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListRelated(
         string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields,
-        Func<IDirectoryGrain, Guid, PageCursor?, int, ValueTask<Page<UserProfile>>> list)
-    {
-        if (!Input.TryParseId(id, out var userId))
-        {
-            return Input.BadId(id);
-        }
+        Func<IDirectoryGrain, Guid, PageCursor?, int, ValueTask<Page<UserProfile>>> list) =>
+        Input.TryParseId(id, out var userId)
+            ? await ListUserPage(grains, http, limit, cursor, fields, userId, (directory, after, size) => list(directory, userId, after, size))
+            : Input.BadId(id);
 
+    /// <summary>
+    /// A page of users: paging and projection read, the cursor checked to belong to a user list, the
+    /// <paramref name="owner"/> of the list (when there is one) checked to exist. Lists never show email.
+    /// </summary>
+    private static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUserPage(
+        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields, Guid? owner,
+        Func<IDirectoryGrain, PageCursor?, int, ValueTask<Page<UserProfile>>> list)
+    {
         if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
             || !Fields<UserField>.TryParse(fields, UserField.All, out var selected, out problem))
         {
@@ -106,13 +112,13 @@ internal static class UsersApi
             return Problems.BadRequest(Problems.InvalidCursor, "cursor belongs to a different list.");
         }
 
-        if (await grains.GetGrain<IUserGrain>(userId).GetProfile() is null)
+        if (owner is { } user && await grains.GetGrain<IUserGrain>(user).GetProfile() is null)
         {
             return NotFound();
         }
 
         selected &= ~UserField.Email;
-        var page = await list(grains.GetGrain<IDirectoryGrain>(0), userId, after, size);
+        var page = await list(grains.GetGrain<IDirectoryGrain>(0), after, size);
         var next = page.Next?.Encode();
         CacheHeaders.List(http.Response);
         return NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
@@ -187,27 +193,9 @@ internal static class UsersApi
         return TypedResults.Created($"/api/users/{profile.Id}", UserResponse.From(profile, UserField.All));
     }
 
-    public static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUsers(
-        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields)
-    {
-        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
-            || !Fields<UserField>.TryParse(fields, UserField.All, out var selected, out problem))
-        {
-            return problem!;
-        }
-
-        if (after is { Timestamp: not null })
-        {
-            return Problems.BadRequest(Problems.InvalidCursor, "cursor belongs to a different list.");
-        }
-
-        selected &= ~UserField.Email; // nobody owns a whole list
-        var page = await grains.GetGrain<IDirectoryGrain>(0).ListUsers(after, size);
-        var next = page.Next?.Encode();
-        CacheHeaders.List(http.Response);
-        return NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
-            JsonPayload.Of(new PageResponse<UserResponse>([.. page.Items.Select(u => UserResponse.From(u, selected))], next)));
-    }
+    public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUsers(
+        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields) =>
+        ListUserPage(grains, http, limit, cursor, fields, owner: null, (directory, after, size) => directory.ListUsers(after, size));
 
     public static async Task<Results<JsonPayload<UserResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetUser(
         string id, IGrainFactory grains, HttpContext http, string? fields)
