@@ -19,9 +19,8 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
 
     public ValueTask<Post?> GetPost()
     {
-        var hit = _row.TryGet(out var post);
-        metrics.Read("post", hit);
-        return hit ? ValueTask.FromResult(post) : _row.GetAsync(Load);
+        metrics.Read("post", _row.TryGet(out _));
+        return Current();
     }
 
     public async ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency)
@@ -74,7 +73,7 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
 
     private async ValueTask<WriteResult<Post>> ChangeLike(Guid userId, bool like)
     {
-        if (await GetPost().ConfigureAwait(true) is null)
+        if (await Current().ConfigureAwait(true) is null)
         {
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
         }
@@ -115,13 +114,13 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
             _row.Set(post);
         }
 
-        post ??= await GetPost().ConfigureAwait(true);
+        post ??= await Current().ConfigureAwait(true);
         return post is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(post);
     }
 
     public async ValueTask<WriteResult<Post>> Delete(Guid requesterId)
     {
-        var current = await GetPost().ConfigureAwait(true);
+        var current = await Current().ConfigureAwait(true);
         if (current is null)
         {
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
@@ -168,6 +167,10 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
         return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.ReadCounters(reader) : null;
     }
+
+    // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.
+    private ValueTask<Post?> Current() =>
+        _row.TryGet(out var post) ? ValueTask.FromResult(post) : _row.GetAsync(Load);
 
     private Task<Post?> Load() =>
         database.ReadAsync("post.load", (connection, ct) => PostRows.LoadAsync(connection, Id, ct));

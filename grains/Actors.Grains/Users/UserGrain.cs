@@ -18,9 +18,8 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
 
     public ValueTask<UserProfile?> GetProfile()
     {
-        var hit = _row.TryGet(out var profile);
-        metrics.Read("user", hit);
-        return hit ? ValueTask.FromResult(profile) : _row.GetAsync(Load);
+        metrics.Read("user", _row.TryGet(out _));
+        return Current();
     }
 
     public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency)
@@ -68,7 +67,7 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
         // out to be behind the row, reload once and apply the edit to the row's version.
         for (var attempt = 0; ; attempt++)
         {
-            var current = await GetProfile().ConfigureAwait(true);
+            var current = await Current().ConfigureAwait(true);
             if (current is null)
             {
                 return WriteResult.Refused<UserProfile>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
@@ -145,7 +144,7 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
             return WriteResult.Refused<UserCounters>(WriteStatus.Invalid, ErrorCodes.CannotFollowSelf);
         }
 
-        if (await GetProfile().ConfigureAwait(true) is not { } me)
+        if (await Current().ConfigureAwait(true) is not { } me)
         {
             return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
         }
@@ -222,6 +221,10 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
         Sql.IdempotencyConstraint => ErrorCodes.IdempotencyKeyInUse,
         _ => ErrorCodes.UserExists,
     };
+
+    // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.
+    private ValueTask<UserProfile?> Current() =>
+        _row.TryGet(out var profile) ? ValueTask.FromResult(profile) : _row.GetAsync(Load);
 
     private Task<UserProfile?> Load() =>
         database.ReadAsync("user.load", (connection, ct) => UserRows.LoadAsync(connection, Id, ct));
