@@ -16,6 +16,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public NpgsqlDataSource Db { get; } = NpgsqlDataSource.Create(TestDatabase.ConnectionString);
 
+    /// <summary>A fresh user, signed up through its grain; returns its id.</summary>
+    public async Task<Guid> SignUpAsync()
+    {
+        var id = Fresh.Id();
+        await Grains.GetGrain<Users.IUserGrain>(id).SignUp(Fresh.User(), null);
+        return id;
+    }
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);

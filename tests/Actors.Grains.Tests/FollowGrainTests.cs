@@ -9,7 +9,7 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Following_twice_writes_one_row_and_counts_once_on_both_sides()
     {
-        var (a, b) = (await SignUp(), await SignUp());
+        var (a, b) = (await fixture.SignUpAsync(), await fixture.SignUpAsync());
         var grain = fixture.Grains.GetGrain<IUserGrain>(a);
 
         var first = await grain.Follow(b);
@@ -25,7 +25,7 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Unfollowing_removes_the_row_and_unfollowing_again_changes_nothing()
     {
-        var (a, b) = (await SignUp(), await SignUp());
+        var (a, b) = (await fixture.SignUpAsync(), await fixture.SignUpAsync());
         var grain = fixture.Grains.GetGrain<IUserGrain>(a);
         await grain.Follow(b);
 
@@ -44,7 +44,7 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
         var users = new List<Guid>();
         for (var i = 0; i < 50; i++)
         {
-            users.Add(await SignUp());
+            users.Add(await fixture.SignUpAsync());
         }
 
         // Everyone follows the first five and a neighbour, concurrently, then half unfollow the first.
@@ -66,7 +66,7 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Following_yourself_or_a_missing_user_is_refused()
     {
-        var a = await SignUp();
+        var a = await fixture.SignUpAsync();
         var grain = fixture.Grains.GetGrain<IUserGrain>(a);
 
         var self = await grain.Follow(a);
@@ -80,11 +80,11 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Followers_and_following_pages_walk_every_related_user_once()
     {
-        var target = await SignUp();
+        var target = await fixture.SignUpAsync();
         var followers = new List<Guid>();
         for (var i = 0; i < 23; i++)
         {
-            var follower = await SignUp();
+            var follower = await fixture.SignUpAsync();
             await fixture.Grains.GetGrain<IUserGrain>(follower).Follow(target);
             await fixture.Grains.GetGrain<IUserGrain>(target).Follow(follower);
             followers.Add(follower);
@@ -124,11 +124,4 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
     private async Task<(int Followers, int Following)> RowCounts(Guid user) => (
         (int)await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE followee_id = $1", user),
         (int)await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE follower_id = $1", user));
-
-    private async Task<Guid> SignUp()
-    {
-        var id = Fresh.Id();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User(), null);
-        return id;
-    }
 }

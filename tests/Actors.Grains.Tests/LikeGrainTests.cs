@@ -9,7 +9,7 @@ public sealed class LikeGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Liking_twice_counts_once_and_unliking_twice_uncounts_once()
     {
-        var (author, fan) = (await SignUp(), await SignUp());
+        var (author, fan) = (await fixture.SignUpAsync(), await fixture.SignUpAsync());
         var post = await NewPost(author);
 
         await post.AddLike(fan);
@@ -25,11 +25,11 @@ public sealed class LikeGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_thousand_concurrent_likes_and_unlikes_from_fifty_users_leave_the_count_equal_to_the_rows()
     {
-        var author = await SignUp();
+        var author = await fixture.SignUpAsync();
         var users = new List<Guid>();
         for (var i = 0; i < 50; i++)
         {
-            users.Add(await SignUp());
+            users.Add(await fixture.SignUpAsync());
         }
 
         var posts = new List<IPostGrain>();
@@ -59,7 +59,7 @@ public sealed class LikeGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Likes_of_a_missing_post_or_by_a_missing_user_are_refused()
     {
-        var author = await SignUp();
+        var author = await fixture.SignUpAsync();
         var post = await NewPost(author);
 
         var missingPost = await fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).AddLike(author);
@@ -75,12 +75,5 @@ public sealed class LikeGrainTests(ClusterFixture fixture)
         var post = fixture.Grains.GetGrain<IPostGrain>(Fresh.Id());
         await post.Create(author, "likeable", null);
         return post;
-    }
-
-    private async Task<Guid> SignUp()
-    {
-        var id = Fresh.Id();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User(), null);
-        return id;
     }
 }

@@ -10,7 +10,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Creating_a_post_commits_row_counter_and_event_and_the_author_grain_sees_the_new_count()
     {
-        var author = await SignUp();
+        var author = await fixture.SignUpAsync();
         var id = Fresh.Id();
 
         var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, "hello, world", null);
@@ -27,7 +27,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Concurrent_posts_by_one_author_leave_counter_row_and_grain_equal_to_the_number_of_posts()
     {
-        var author = await SignUp();
+        var author = await fixture.SignUpAsync();
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
             fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, $"post {i}", null).AsTask()));
@@ -40,7 +40,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_second_create_with_a_recorded_idempotency_key_writes_nothing_and_says_why()
     {
-        var author = await SignUp();
+        var author = await fixture.SignUpAsync();
         var key = new IdempotencyKey($"posts:{author:N}", Guid.NewGuid().ToString(), [1, 2, 3]);
         var first = Fresh.Id();
         await fixture.Grains.GetGrain<IPostGrain>(first).Create(author, "once", key);
@@ -70,8 +70,8 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Only_the_author_can_delete_and_a_delete_removes_row_and_decrements_the_counter()
     {
-        var author = await SignUp();
-        var stranger = await SignUp();
+        var author = await fixture.SignUpAsync();
+        var stranger = await fixture.SignUpAsync();
         var id = Fresh.Id();
         var post = fixture.Grains.GetGrain<IPostGrain>(id);
         await post.Create(author, "short-lived", null);
@@ -96,7 +96,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task Pages_of_an_authors_posts_walk_every_post_newest_first_without_gaps_or_duplicates()
     {
-        var author = await SignUp();
+        var author = await fixture.SignUpAsync();
         var ids = new List<Guid>();
         for (var i = 0; i < 45; i++)
         {
@@ -119,13 +119,6 @@ public sealed class PostGrainTests(ClusterFixture fixture)
 
         ids.Reverse();
         Assert.Equal(ids, seen.Select(p => p.Id));
-    }
-
-    private async Task<Guid> SignUp()
-    {
-        var id = Fresh.Id();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User(), null);
-        return id;
     }
 
     // Counter notices are one-way messages: await the grain reaching the committed count.

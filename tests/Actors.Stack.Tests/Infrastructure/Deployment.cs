@@ -37,7 +37,7 @@ internal sealed class Deployment : IAsyncDisposable
 
     public TcpProxy Database { get; }
 
-    public string PostgresThroughProxy { get; }
+    private string PostgresThroughProxy { get; }
 
     public int GatewayPort { get; }
 
@@ -87,10 +87,7 @@ internal sealed class Deployment : IAsyncDisposable
             ["Silo__ShutdownTimeout"] = "00:00:15",
             ["Urls"] = $"http://127.0.0.1:{ports.HttpPort}",
         };
-        foreach (var (key, value) in _siloSettings)
-        {
-            settings[key] = value;
-        }
+        Override(settings, _siloSettings);
 
         var silo = ServiceProcess.Start($"silo{index}", TestEnvironment.SiloDll, settings);
         lock (Silos)
@@ -122,10 +119,7 @@ internal sealed class Deployment : IAsyncDisposable
             ["RateLimit__LoginPermitLimit"] = "1000000",
             ["RateLimit__SignUpPermitLimit"] = "1000000",
         };
-        foreach (var (key, value) in _gatewaySettings)
-        {
-            settings[key] = value;
-        }
+        Override(settings, _gatewaySettings);
 
         Gateway = ServiceProcess.Start("gateway", TestEnvironment.GatewayDll, settings);
         await Gateway.WaitUntilHealthyAsync(Http, new Uri(Http.BaseAddress!, "/health/ready"), StartTimeout);
@@ -147,9 +141,6 @@ internal sealed class Deployment : IAsyncDisposable
         return (session.GetProperty("userId").GetGuid(), client, email);
     }
 
-    public string Diagnostics() =>
-        string.Join("\n\n", Silos.Select(s => $"--- {s.Name}\n{s.Output()}").Append($"--- gateway\n{Gateway?.Output()}"));
-
     public async ValueTask DisposeAsync()
     {
         if (Gateway is not null)
@@ -164,6 +155,14 @@ internal sealed class Deployment : IAsyncDisposable
 
         Http.Dispose();
         await Database.DisposeAsync();
+    }
+
+    private static void Override(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)
+    {
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
     }
 
     private Dictionary<string, string> Common() => new()
