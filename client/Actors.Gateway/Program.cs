@@ -40,6 +40,7 @@ app.UseAuthorization();
 
 app.MapUsersApi();
 app.MapPostsApi();
+app.MapFeedsApi();
 app.MapSessionsApi();
 app.MapActorsMetrics().DisableRateLimiting();
 app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,4 +1,5 @@
 using Actors.Grains.Data;
+using Actors.Grains.Feeds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -23,6 +24,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Database>();
         services.AddSingleton<GrainMetrics>();
         services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>Timelines, fan-out and trending: their options ("Feed") and the page assembler.</summary>
+    public static IServiceCollection AddActorsFeeds(this IServiceCollection services)
+    {
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section)
+            .Validate(o => o.IsValid(), "Feed settings out of range: FanOutLimit >= 1, TimelineLength 100..10000 (a page holds up to 100), "
+                + "positive durations, TrendingMaxAge >= TrendingRefresh, TrendingSize 1..100.")
+            .ValidateOnStart();
+        services.AddSingleton<FeedAssembler>();
         return services;
     }
 }

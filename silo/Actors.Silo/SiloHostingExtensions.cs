@@ -28,6 +28,7 @@ public static class SiloHostingExtensions
         var redis = RequiredConnectionString(configuration, "Redis");
 
         builder.Services.AddActorsStorage(configuration);
+        builder.Services.AddActorsFeeds();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
 
         builder.UseOrleans(orleans =>

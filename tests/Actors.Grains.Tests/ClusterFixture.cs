@@ -14,6 +14,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>Authors with this many followers are merged at read time instead of fanned out.</summary>
+    public const int FanOutLimit = 5;
+
     public NpgsqlDataSource Db { get; } = NpgsqlDataSource.Create(TestDatabase.ConnectionString);
 
     /// <summary>A fresh user, signed up through its grain; returns its id.</summary>
@@ -32,7 +35,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             host.Configuration["ConnectionStrings:Postgres"] = TestDatabase.ConnectionString;
             host.Services.AddActorsStorage(host.Configuration);
+            host.Services.AddActorsFeeds();
+            // Small enough that a test can make an author "widely followed"; trending refreshes quickly
+            // but is never recomputed on the read path within a test's lifetime.
+            host.Configuration["Feed:FanOutLimit"] = FanOutLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            host.Configuration["Feed:TrendingRefresh"] = "00:00:01";
+            host.Configuration["Feed:TrendingMaxAge"] = "00:10:00";
         });
+        // Trace context crosses grain calls, so a test can count the SQL its own request caused.
+        builder.ConfigureSilo((_, silo) => silo.AddActivityPropagation());
+        builder.ConfigureClient(client => client.AddActivityPropagation());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

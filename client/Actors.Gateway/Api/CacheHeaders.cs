@@ -12,11 +12,12 @@ internal static class CacheHeaders
     private const string PublicProfile = "public, max-age=5, stale-while-revalidate=30";
     private const string PublicPost = "public, max-age=30, stale-while-revalidate=60";
     private const string PublicList = "public, max-age=5, stale-while-revalidate=30";
-    private const string Personal = "private, no-cache";
+    private const string PublicTrending = "public, max-age=5";
+    private const string PersonalView = "private, no-cache";
 
     public static void Profile(HttpResponse response, bool ownerView)
     {
-        response.Headers.CacheControl = ownerView ? Personal : PublicProfile;
+        response.Headers.CacheControl = ownerView ? PersonalView : PublicProfile;
         // The same URL answers the owner (with email) and everyone else differently.
         response.Headers.Append(HeaderNames.Vary, HeaderNames.Authorization);
     }
@@ -24,6 +25,16 @@ internal static class CacheHeaders
     public static void Post(HttpResponse response) => response.Headers.CacheControl = PublicPost;
 
     public static void List(HttpResponse response) => response.Headers.CacheControl = PublicList;
+
+    /// <summary>A caller's own view (their feed): never shared, revalidated each time (cheap, by ETag).</summary>
+    public static void Personal(HttpResponse response)
+    {
+        response.Headers.CacheControl = PersonalView;
+        response.Headers.Append(HeaderNames.Vary, HeaderNames.Authorization);
+    }
+
+    /// <summary>Short, so a cache adds little to the ranking's own age bound.</summary>
+    public static void Trending(HttpResponse response) => response.Headers.CacheControl = PublicTrending;
 
     public static void NoStore(HttpResponse response) => response.Headers.CacheControl = "no-store";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Actors.Grains.Feeds;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
 
@@ -57,6 +58,20 @@ public sealed record PostResponse(Guid? Id, Guid? AuthorId, string? Body, int? L
 
     private static bool Has(PostField fields, PostField field) => (fields & field) != 0;
 }
+
+/// <summary>A post with its author, as feeds and trending show it; <c>?fields=</c> may leave post properties out.</summary>
+public sealed record FeedItemResponse(Guid? Id, Guid? AuthorId, string? Body, int? Likes, DateTimeOffset? CreatedAt, AuthorResponse Author)
+{
+    internal static FeedItemResponse From(FeedItem item, PostField fields)
+    {
+        var post = PostResponse.From(item.Post, fields);
+        return new(post.Id, post.AuthorId, post.Body, post.Likes, post.CreatedAt,
+            new AuthorResponse(item.Author.Id, item.Author.Handle, item.Author.DisplayName));
+    }
+}
+
+/// <summary>The public part of a profile shown with each post.</summary>
+public sealed record AuthorResponse(Guid Id, string Handle, string DisplayName);
 
 /// <summary>Every list: items plus an opaque cursor for the next page (null on the last page).</summary>
 public sealed record PageResponse<T>(

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
+using Actors.Grains.Feeds;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
 using Microsoft.Net.Http.Headers;
@@ -35,6 +36,16 @@ internal static class ETags
             BinaryPrimitives.WriteInt64LittleEndian(span[16..], posts[i].Version);
             BinaryPrimitives.WriteInt64LittleEndian(span[24..], posts[i].LikeCount);
         });
+
+    public static string ForPage(IReadOnlyList<FeedItem> items, PostField fields, string? next) =>
+        Hash('F', (int)fields, next, items.Count, (span, i) =>
+        {
+            var (post, author) = (items[i].Post, items[i].Author);
+            post.Id.TryWriteBytes(span);
+            BinaryPrimitives.WriteInt64LittleEndian(span[16..], post.Version);
+            BinaryPrimitives.WriteInt64LittleEndian(span[24..], post.LikeCount);
+            BinaryPrimitives.WriteInt64LittleEndian(span[32..], author.Version);
+        }, itemSize: 40);
 
     /// <summary>True when If-None-Match names this ETag (or is "*").</summary>
     public static bool NoneMatch(HttpRequest request, string etag)
@@ -91,10 +102,10 @@ internal static class ETags
             : -1;
     }
 
-    private static string Hash(char kind, int fields, string? next, int count, SpanAction<byte, int> writeItem)
+    private static string Hash(char kind, int fields, string? next, int count, SpanAction<byte, int> writeItem, int itemSize = 32)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> item = stackalloc byte[32];
+        Span<byte> item = stackalloc byte[itemSize];
         item[0] = (byte)kind;
         BinaryPrimitives.WriteInt32LittleEndian(item[1..], fields);
         hash.AppendData(item[..5]);

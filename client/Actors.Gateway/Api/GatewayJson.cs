@@ -18,6 +18,7 @@ namespace Actors.Gateway.Api;
 [JsonSerializable(typeof(PostResponse))]
 [JsonSerializable(typeof(PageResponse<UserResponse>))]
 [JsonSerializable(typeof(PageResponse<PostResponse>))]
+[JsonSerializable(typeof(PageResponse<FeedItemResponse>))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatewayJson : JsonSerializerContext;

@@ -41,4 +41,6 @@ internal static class JsonPayload
     public static JsonPayload<PageResponse<UserResponse>> Of(PageResponse<UserResponse> value) => new(value, GatewayJson.Default.PageResponseUserResponse);
 
     public static JsonPayload<PageResponse<PostResponse>> Of(PageResponse<PostResponse> value) => new(value, GatewayJson.Default.PageResponsePostResponse);
+
+    public static JsonPayload<PageResponse<FeedItemResponse>> Of(PageResponse<FeedItemResponse> value) => new(value, GatewayJson.Default.PageResponseFeedItemResponse);
 }

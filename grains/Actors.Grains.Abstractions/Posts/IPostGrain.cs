@@ -15,6 +15,16 @@ public interface IPostGrain : IGrainWithGuidKey
     [ReadOnly]
     ValueTask<Post?> GetPost();
 
+    /// <summary>The post if memory holds it; never queries. Pages of many posts load the misses in one batch.</summary>
+    [ReadOnly]
+    ValueTask<Cached<Post>> Peek();
+
+    /// <summary>
+    /// Offers the row a batch query just read. Taken only by an activation that has not loaded or written
+    /// anything yet; answers what the grain now holds either way.
+    /// </summary>
+    ValueTask<Post?> Prime(Post row);
+
     /// <summary>
     /// <paramref name="userId"/> likes the post. Idempotent: one like per user and post. The like row and
     /// the post's like count change in one statement; likes of one post queue in its grain.

@@ -12,6 +12,16 @@ public interface IUserGrain : IGrainWithGuidKey
     [ReadOnly]
     ValueTask<UserProfile?> GetProfile();
 
+    /// <summary>The public author summary if memory holds the profile; never queries.</summary>
+    [ReadOnly]
+    ValueTask<Cached<AuthorSummary>> PeekAuthor();
+
+    /// <summary>
+    /// Offers the row a batch query just read. Taken only by an activation that has not loaded or written
+    /// anything yet; answers the author summary the grain now holds either way.
+    /// </summary>
+    ValueTask<AuthorSummary?> Prime(UserProfile row);
+
     /// <summary>Applies an edit when <paramref name="expectedVersion"/> is null or still current.</summary>
     ValueTask<WriteResult<UserProfile>> Update(ProfileChanges changes, long? expectedVersion);
 

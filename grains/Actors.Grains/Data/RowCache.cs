@@ -14,6 +14,7 @@ internal sealed class RowCache<T>(TimeProvider clock)
     private T? _value;
     private bool _loaded;
     private bool _suspect;
+    private bool _touched;
     private DateTimeOffset _retryAt;
     private Task<T?>? _loading;
 
@@ -37,6 +38,7 @@ internal sealed class RowCache<T>(TimeProvider clock)
         }
 
         // Read-only calls interleave, so concurrent reads share one load.
+        _touched = true;
         var loading = _loading ??= load();
         try
         {
@@ -62,9 +64,25 @@ internal sealed class RowCache<T>(TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Takes a row someone else just read in a batch, but only into a cache that has never loaded, been
+    /// written or been doubted: anything this activation did could be newer than that read.
+    /// </summary>
+    public bool Prime(T value)
+    {
+        if (_touched)
+        {
+            return false;
+        }
+
+        Set(value);
+        return true;
+    }
+
     /// <summary>After a committed write: memory now equals the row (null: there is no row).</summary>
     public void Set(T? value)
     {
+        _touched = true;
         _value = value;
         _loaded = true;
         _suspect = false;
@@ -74,6 +92,7 @@ internal sealed class RowCache<T>(TimeProvider clock)
     /// <summary>Memory is wrong: load on next use, serving nothing meanwhile.</summary>
     public void Forget()
     {
+        _touched = true;
         _value = null;
         _loaded = false;
         _suspect = false;
@@ -83,6 +102,7 @@ internal sealed class RowCache<T>(TimeProvider clock)
     /// <summary>Memory may be wrong (a write's outcome is unknown): reload on next use, serve it if that fails.</summary>
     public void Suspect()
     {
+        _touched = true;
         _suspect = _loaded;
         _retryAt = default;
     }

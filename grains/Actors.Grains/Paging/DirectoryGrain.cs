@@ -47,7 +47,7 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
             var command = after is { } cursor
                 ? Sql.Command(connection, UsersAfter, Sql.Value(limit + 1), Sql.Value(cursor.Id))
                 : Sql.Command(connection, UsersFirstPage, Sql.Value(limit + 1));
-            return ReadAll(command, UserRows.Read, ct);
+            return Sql.ReadAllAsync(command, UserRows.Read, ct);
         }).ConfigureAwait(true);
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));
     }
@@ -66,7 +66,7 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
             var command = after is { } cursor
                 ? Sql.Command(connection, next, Sql.Value(limit + 1), Sql.Value(userId), Sql.Value(cursor.Id))
                 : Sql.Command(connection, first, Sql.Value(limit + 1), Sql.Value(userId));
-            return ReadAll(command, UserRows.Read, ct);
+            return Sql.ReadAllAsync(command, UserRows.Read, ct);
         }).ConfigureAwait(true);
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));
     }
@@ -97,24 +97,9 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
             var command = after is { Timestamp: { } at } cursor
                 ? Sql.Command(connection, PostsAfter, Sql.Value(limit + 1), Sql.Value(authorId), Sql.Value(at), Sql.Value(cursor.Id))
                 : Sql.Command(connection, PostsFirstPage, Sql.Value(limit + 1), Sql.Value(authorId));
-            return ReadAll(command, PostRows.Read, ct);
+            return Sql.ReadAllAsync(command, PostRows.Read, ct);
         }).ConfigureAwait(true);
         return ToPage(rows, limit, post => new PageCursor(post.CreatedAt, post.Id));
-    }
-
-    private static async Task<List<T>> ReadAll<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken ct)
-    {
-        await using (command)
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-            var items = new List<T>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(true))
-            {
-                items.Add(read(reader));
-            }
-
-            return items;
-        }
     }
 
     private static Page<T> ToPage<T>(List<T> rows, int limit, Func<T, PageCursor> cursorOf)

@@ -1,5 +1,6 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
+using Actors.Grains.Feeds;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -20,6 +21,24 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
     public ValueTask<Post?> GetPost()
     {
         metrics.Read("post", _row.TryGet(out _));
+        return Current();
+    }
+
+    public ValueTask<Cached<Post>> Peek()
+    {
+        var held = _row.TryGet(out var post);
+        metrics.Read("post", held);
+        return ValueTask.FromResult(new Cached<Post>(held, post));
+    }
+
+    public ValueTask<Post?> Prime(Post row)
+    {
+        if (row.Id != Id)
+        {
+            throw new ArgumentException("The row is another post's.", nameof(row));
+        }
+
+        _row.Prime(row);
         return Current();
     }
 
@@ -64,6 +83,7 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
         var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
         _row.Set(post);
         await GrainFactory.CountersChangedAsync(authorId, counters, logger).ConfigureAwait(true);
+        await GrainFactory.PublishedAsync(new TimelineEntry(Id, authorId, now), deleted: false, logger).ConfigureAwait(true);
         return WriteResult.Created(post);
     }
 
@@ -159,6 +179,7 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
         }
 
         await GrainFactory.CountersChangedAsync(current.AuthorId, counters, logger).ConfigureAwait(true);
+        await GrainFactory.PublishedAsync(new TimelineEntry(Id, current.AuthorId, current.CreatedAt), deleted: true, logger).ConfigureAwait(true);
         return WriteResult.Ok(current);
     }
 

@@ -1,5 +1,6 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
+using Actors.Grains.Feeds;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -20,6 +21,24 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
     {
         metrics.Read("user", _row.TryGet(out _));
         return Current();
+    }
+
+    public ValueTask<Cached<AuthorSummary>> PeekAuthor()
+    {
+        var held = _row.TryGet(out var profile);
+        metrics.Read("user", held);
+        return ValueTask.FromResult(new Cached<AuthorSummary>(held, profile is null ? null : AuthorSummary.Of(profile)));
+    }
+
+    public async ValueTask<AuthorSummary?> Prime(UserProfile row)
+    {
+        if (row.Id != Id)
+        {
+            throw new ArgumentException("The row is another user's.", nameof(row));
+        }
+
+        _row.Prime(row);
+        return await Current().ConfigureAwait(true) is { } profile ? AuthorSummary.Of(profile) : null;
     }
 
     public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency)
@@ -172,12 +191,18 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
         {
             _row.Suspect();
             await GrainFactory.MayHaveChangedAsync(targetId, logger).ConfigureAwait(true);
+            await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
             throw;
         }
 
         if (!changed.Exists(r => r.Who == "target"))
         {
             return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
+        }
+
+        if (changed.Exists(r => r.Who == "follower"))
+        {
+            await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
         }
 
         foreach (var (who, counters) in changed)

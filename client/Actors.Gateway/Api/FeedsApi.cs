@@ -1,0 +1,74 @@
+using Actors.Gateway.Auth;
+using Actors.Grains.Feeds;
+using Actors.Grains.Posts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Actors.Gateway.Api;
+
+internal static class FeedsApi
+{
+    public const int MaxTrendingLimit = 50;
+
+    public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder endpoints)
+    {
+        var feeds = endpoints.MapGroup("/api").WithTags("Feeds").WithCommonProblems();
+        feeds.MapGet("/feed", GetFeed).RequireAuthorization().WithName("GetFeed")
+            .WithSummary("The caller's home timeline: newest posts of the people they follow, with authors.")
+            .WithDescription("Keyset-paginated (?limit=1..100, ?cursor=), post fields projectable (?fields=); the author is always included. "
+                + "A page may hold fewer than limit items when posts were deleted meanwhile; nextCursor null marks the end. "
+                + "ETag; 304 on If-None-Match. Problem codes: unauthorized, invalid_limit, invalid_cursor, invalid_fields.")
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status401Unauthorized);
+        feeds.MapGet("/trending", GetTrending).WithName("GetTrending")
+            .WithSummary("The most liked posts of the last day, with authors.")
+            .WithDescription("?limit=1..50 (default 20), post fields projectable (?fields=); nextCursor is always null. "
+                + "Served from a ranking at most Feed:TrendingMaxAge old; Last-Modified says when it was computed. "
+                + "ETag; 304 on If-None-Match. Problem codes: invalid_limit, invalid_fields.")
+            .Produces(StatusCodes.Status304NotModified);
+        return endpoints;
+    }
+
+    public static async Task<Results<JsonPayload<PageResponse<FeedItemResponse>>, StatusCodeHttpResult, ProblemHttpResult>> GetFeed(
+        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields)
+    {
+        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
+            || !Fields<PostField>.TryParse(fields, PostField.All, out var selected, out problem))
+        {
+            return problem!;
+        }
+
+        if (after is { Timestamp: null })
+        {
+            return Problems.BadRequest(Problems.InvalidCursor, "cursor belongs to a different list.");
+        }
+
+        var caller = http.User.UserId() ?? throw new InvalidOperationException("An authorized request carries no user id.");
+        var page = await grains.GetGrain<ITimelineGrain>(caller).GetFeed(after, size);
+        var next = page.Next?.Encode();
+        CacheHeaders.Personal(http.Response);
+        return UsersApi.NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
+            JsonPayload.Of(new PageResponse<FeedItemResponse>([.. page.Items.Select(i => FeedItemResponse.From(i, selected))], next)));
+    }
+
+    public static async Task<Results<JsonPayload<PageResponse<FeedItemResponse>>, StatusCodeHttpResult, ProblemHttpResult>> GetTrending(
+        IGrainFactory grains, HttpContext http, string? limit, string? fields)
+    {
+        var size = Input.DefaultLimit;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size)
+            || size is < 1 or > MaxTrendingLimit))
+        {
+            return Problems.BadRequest(Problems.InvalidLimit, $"limit must be between 1 and {MaxTrendingLimit}.");
+        }
+
+        if (!Fields<PostField>.TryParse(fields, PostField.All, out var selected, out var problem))
+        {
+            return problem!;
+        }
+
+        var trending = await grains.GetGrain<IFeedReaderGrain>(0).GetTrending(size);
+        CacheHeaders.Trending(http.Response);
+        http.Response.Headers.LastModified = HeaderUtilities.FormatDate(trending.ComputedAt);
+        return UsersApi.NotModifiedOr(http, ETags.ForPage(trending.Items, selected, next: null), () =>
+            JsonPayload.Of(new PageResponse<FeedItemResponse>([.. trending.Items.Select(i => FeedItemResponse.From(i, selected))], null)));
+    }
+}

@@ -1,0 +1,91 @@
+using Actors.Grains.Data;
+using Actors.Grains.Posts;
+using Actors.Grains.Users;
+
+namespace Actors.Grains.Feeds;
+
+/// <summary>
+/// Turns timeline entries into posts with their authors, without N+1 queries: every post and author
+/// grain is asked for what it already holds (no query), the misses of each kind are read with one
+/// batch query, and those rows are handed to their grains so the next page finds them hot. A page
+/// therefore costs no round trip when hot and at most one for posts plus one for authors when cold.
+/// Runs inside the calling grain's turn (awaits resume on its scheduler).
+/// </summary>
+public sealed class FeedAssembler(IGrainFactory grains, Database database)
+{
+    /// <param name="entries">Newest first; the items keep this order.</param>
+    /// <param name="rows">Posts the caller has just read from PostgreSQL, to prime instead of asking again.</param>
+    /// <returns>The items, and the entries whose post no longer exists.</returns>
+    public async Task<(List<FeedItem> Items, List<Guid> Gone)> AssembleAsync(
+        IReadOnlyList<TimelineEntry> entries, IReadOnlyDictionary<Guid, Post>? rows = null)
+    {
+        var posts = await Task.WhenAll(entries.Select(e =>
+            rows is not null && rows.TryGetValue(e.PostId, out var row)
+                ? PrimePost(row)
+                : grains.GetGrain<IPostGrain>(e.PostId).Peek().AsTask())).ConfigureAwait(true);
+        await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", FeedRows.PostsByIds, PostRows.Read, row => row.Id,
+            row => grains.GetGrain<IPostGrain>(row.Id).Prime(row)).ConfigureAwait(true);
+
+        var authorIds = posts.Where(p => p.Value is not null).Select(p => p.Value!.AuthorId).Distinct().ToArray();
+        var authors = await Task.WhenAll(authorIds.Select(id => grains.GetGrain<IUserGrain>(id).PeekAuthor().AsTask())).ConfigureAwait(true);
+        await LoadMissing(authors, authorIds, "feed.authors", FeedRows.UsersByIds, UserRows.Read, row => row.Id,
+            row => grains.GetGrain<IUserGrain>(row.Id).Prime(row)).ConfigureAwait(true);
+        var byId = new Dictionary<Guid, AuthorSummary>(authorIds.Length);
+        foreach (var author in authors)
+        {
+            if (author.Value is { } summary)
+            {
+                byId[summary.Id] = summary;
+            }
+        }
+
+        var items = new List<FeedItem>(entries.Count);
+        var gone = new List<Guid>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (posts[i].Value is { } post && byId.TryGetValue(post.AuthorId, out var author))
+            {
+                items.Add(new FeedItem(post, author));
+            }
+            else
+            {
+                gone.Add(entries[i].PostId);
+            }
+        }
+
+        return (items, gone);
+    }
+
+    private async Task<Cached<Post>> PrimePost(Post row) =>
+        new(true, await grains.GetGrain<IPostGrain>(row.Id).Prime(row).ConfigureAwait(true));
+
+    // Fills in place every slot whose grain did not hold its row: one query for all of them, then each
+    // row primed into its grain (which answers what it holds, a row it wrote meanwhile included).
+    private async Task LoadMissing<TRow, TValue>(
+        Cached<TValue>[] slots, Guid[] ids, string operation, string sql,
+        Func<Npgsql.NpgsqlDataReader, TRow> read, Func<TRow, Guid> idOf, Func<TRow, ValueTask<TValue?>> prime)
+        where TRow : class
+        where TValue : class
+    {
+        var missing = Enumerable.Range(0, slots.Length).Where(i => !slots[i].Held).ToArray();
+        if (missing.Length == 0)
+        {
+            return;
+        }
+
+        var wanted = missing.Select(i => ids[i]).Distinct().ToArray();
+        var found = await database.ReadAsync(operation, (connection, ct) =>
+            Sql.ReadAllAsync(Sql.Command(connection, sql, Sql.Value(wanted)), read, ct)).ConfigureAwait(true);
+        var primed = await Task.WhenAll(found.Select(row => prime(row).AsTask())).ConfigureAwait(true);
+        var byIndex = new Dictionary<Guid, TValue?>(found.Count);
+        for (var i = 0; i < found.Count; i++)
+        {
+            byIndex[idOf(found[i])] = primed[i];
+        }
+
+        foreach (var i in missing)
+        {
+            slots[i] = new Cached<TValue>(true, byIndex.GetValueOrDefault(ids[i]));
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Actors.Grains.Feeds;
+
+/// <summary>Home timelines, fan-out and trending. Bound from the "Feed" section.</summary>
+public sealed class FeedOptions
+{
+    public const string Section = "Feed";
+
+    /// <summary>
+    /// Authors with at least this many followers are not fanned out (one grain call per follower per
+    /// post); timelines merge their newest posts in when read instead.
+    /// </summary>
+    public int FanOutLimit { get; set; } = 1000;
+
+    /// <summary>Entries a timeline keeps in memory; older pages are read with one indexed query.</summary>
+    public int TimelineLength { get; set; } = 200;
+
+    /// <summary>
+    /// A timeline older than this is rebuilt on its next read: the bound on how long a lost fan-out
+    /// message (a silo died after the post committed) can keep a post out of a feed.
+    /// </summary>
+    public TimeSpan TimelineMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Likes newer than this count towards trending.</summary>
+    public TimeSpan TrendingWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>A ranking older than this is recomputed in the background while it is still served.</summary>
+    public TimeSpan TrendingRefresh { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A ranking is never served older than this: past it, a read waits for the new one.</summary>
+    public TimeSpan TrendingMaxAge { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many posts a ranking holds (the largest trending page).</summary>
+    public int TrendingSize { get; set; } = 50;
+
+    /// <summary>Settings that would make feeds misbehave are refused when the silo starts.</summary>
+    public bool IsValid() =>
+        FanOutLimit >= 1
+        && TimelineLength is >= 100 and <= 10_000
+        && TimelineMaxAge > TimeSpan.Zero
+        && TrendingWindow > TimeSpan.Zero
+        && TrendingRefresh > TimeSpan.Zero
+        && TrendingMaxAge >= TrendingRefresh
+        && TrendingSize is >= 1 and <= 100;
+}

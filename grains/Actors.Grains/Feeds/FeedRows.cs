@@ -1,0 +1,74 @@
+using Actors.Grains.Posts;
+using Actors.Grains.Users;
+using Npgsql;
+
+namespace Actors.Grains.Feeds;
+
+/// <summary>SQL behind timelines, fan-out, trending and batch loads. Every statement is served by an index.</summary>
+internal static class FeedRows
+{
+    private static readonly string P = string.Join(", ", PostRows.Columns.Split(", ").Select(c => "p." + c));
+
+    // Who the user follows, and which of them are too widely followed to be fanned out.
+    // $1 user, $2 fan-out limit. Primary key of follows, then the users primary key.
+    public const string Followees = """
+        SELECT f.followee_id, u.follower_count >= $2
+        FROM follows f JOIN users u ON u.id = f.followee_id
+        WHERE f.follower_id = $1
+        """;
+
+    // The newest posts of everyone the user follows: per followee a walk of posts_author_recent_idx that
+    // stops after $2 rows, merged and cut to $2. $1 user, $2 how many.
+    public static readonly string Newest = $"""
+        SELECT {P}
+        FROM follows f
+        CROSS JOIN LATERAL (
+            SELECT * FROM posts WHERE author_id = f.followee_id
+            ORDER BY created_at DESC, id DESC LIMIT $2
+        ) p
+        WHERE f.follower_id = $1
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT $2
+        """;
+
+    // The same, strictly older than the keyset ($3, $4): pages past what a timeline keeps in memory.
+    public static readonly string Older = $"""
+        SELECT {P}
+        FROM follows f
+        CROSS JOIN LATERAL (
+            SELECT * FROM posts WHERE author_id = f.followee_id AND (created_at, id) < ($3, $4)
+            ORDER BY created_at DESC, id DESC LIMIT $2
+        ) p
+        WHERE f.follower_id = $1
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT $2
+        """;
+
+    // Followers to fan out to, by the reverse index; $1 author.
+    public const string Followers = "SELECT follower_id FROM follows WHERE followee_id = $1";
+
+    // $1 author, $2 how many.
+    public const string ByAuthor = """
+        SELECT id, author_id, created_at FROM posts WHERE author_id = $1
+        ORDER BY created_at DESC, id DESC LIMIT $2
+        """;
+
+    public const string PostsByIds = $"SELECT {PostRows.Columns} FROM posts WHERE id = ANY($1)";
+
+    public const string UsersByIds = $"SELECT {UserRows.Columns} FROM users WHERE id = ANY($1)";
+
+    // Posts with the most likes since $1, by likes_recent_idx; ties newest post first. $2 how many.
+    public const string MostLiked = """
+        SELECT p.id, p.author_id, p.created_at
+        FROM (
+            SELECT post_id, count(*) AS likes FROM likes WHERE created_at >= $1
+            GROUP BY post_id
+            ORDER BY likes DESC, post_id DESC
+            LIMIT $2
+        ) ranked
+        JOIN posts p ON p.id = ranked.post_id
+        ORDER BY ranked.likes DESC, ranked.post_id DESC
+        """;
+
+    public static TimelineEntry EntryOf(Post post) => new(post.Id, post.AuthorId, post.CreatedAt);
+}
