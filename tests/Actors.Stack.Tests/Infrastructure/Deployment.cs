@@ -85,6 +85,8 @@ internal sealed class Deployment : IAsyncDisposable
             ["Silo__SiloPort"] = ports.SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__GatewayPort"] = ports.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Silo__ShutdownTimeout"] = "00:00:15",
+            // A trending test sees its likes ranked within seconds, not after the production 10 s.
+            ["Feed__TrendingRefresh"] = "00:00:01",
             ["Urls"] = $"http://127.0.0.1:{ports.HttpPort}",
         };
         Override(settings, _siloSettings);

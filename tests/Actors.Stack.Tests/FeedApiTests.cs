@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json;
+using Actors.Stack.Tests.Infrastructure;
+using Npgsql;
+
+namespace Actors.Stack.Tests;
+
+[Collection(StackGroup.Name)]
+public sealed class FeedApiTests(StackFixture fixture)
+{
+    [Fact]
+    public async Task The_feed_pages_the_followees_posts_with_authors_newest_first_and_revalidates_by_etag()
+    {
+        var (me, client, _) = await fixture.Stack.NewUserAsync();
+        var (b, asB, _) = await fixture.Stack.NewUserAsync();
+        var (c, asC, _) = await fixture.Stack.NewUserAsync();
+        var (_, asStranger, _) = await fixture.Stack.NewUserAsync();
+        await Follow(client, me, b);
+        await Follow(client, me, c);
+        var posted = new List<Guid>();
+        foreach (var author in new[] { asB, asC, asB, asStranger, asC })
+        {
+            var post = await (await author.PostJson("/api/posts", new { body = $"hello {posted.Count}" })).Json(HttpStatusCode.Created);
+            posted.Add(post.GetProperty("id").GetGuid());
+        }
+
+        // Newest first, the stranger's post (index 3) left out, walked two at a time.
+        List<Guid> expected = [posted[4], posted[2], posted[1], posted[0]];
+        Assert.Equal(expected, await Walk(client, limit: 2));
+
+        var first = await client.GetAsync("/api/feed?limit=10");
+        var page = await first.Json(HttpStatusCode.OK);
+        var item = page.GetProperty("items")[0];
+        Assert.Equal(c, item.GetProperty("author").GetProperty("id").GetGuid());
+        Assert.StartsWith("u_", item.GetProperty("author").GetProperty("handle").GetString());
+        Assert.Equal("hello 4", item.GetProperty("body").GetString());
+        Assert.False(item.GetProperty("author").TryGetProperty("email", out _));
+        Assert.True(first.Headers.CacheControl is { Private: true, NoCache: true, Public: false });
+        var etag = first.Headers.ETag!.ToString();
+        Assert.Equal(HttpStatusCode.NotModified, (await client.GetWith("/api/feed?limit=10", "If-None-Match", etag)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await asB.DeleteAsync($"/api/posts/{posted[2]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetWith("/api/feed?limit=10", "If-None-Match", etag)).StatusCode);
+        Assert.Equal([posted[4], posted[1], posted[0]], await Walk(client, limit: 10));
+
+        var projected = await (await client.GetAsync("/api/feed?fields=id")).Json(HttpStatusCode.OK);
+        Assert.False(projected.GetProperty("items")[0].TryGetProperty("body", out _));
+        Assert.True(projected.GetProperty("items")[0].TryGetProperty("author", out _));
+    }
+
+    [Fact]
+    public async Task The_feed_needs_a_token_and_refuses_bad_paging_with_problem_codes()
+    {
+        var (_, client, _) = await fixture.Stack.NewUserAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Stack.Http.GetAsync("/api/feed")).StatusCode);
+        Assert.Equal("invalid_limit", await (await client.GetAsync("/api/feed?limit=0")).ProblemCode(HttpStatusCode.BadRequest));
+        Assert.Equal("invalid_cursor", await (await client.GetAsync("/api/feed?cursor=abc")).ProblemCode(HttpStatusCode.BadRequest));
+        var users = await (await fixture.Stack.Http.GetAsync("/api/users?limit=1")).Json(HttpStatusCode.OK);
+        var userCursor = users.GetProperty("nextCursor").GetString();
+        Assert.Equal("invalid_cursor", await (await client.GetAsync($"/api/feed?cursor={userCursor}")).ProblemCode(HttpStatusCode.BadRequest));
+        Assert.Equal("invalid_fields", await (await client.GetAsync("/api/feed?fields=password")).ProblemCode(HttpStatusCode.BadRequest));
+        Assert.Equal("invalid_limit", await (await fixture.Stack.Http.GetAsync("/api/trending?limit=51")).ProblemCode(HttpStatusCode.BadRequest));
+    }
+
+    [Fact]
+    public async Task Trending_ranks_the_most_liked_post_first_within_the_refresh_bound_and_drops_it_once_deleted()
+    {
+        var (author, asAuthor, _) = await fixture.Stack.NewUserAsync();
+        var post = await (await asAuthor.PostJson("/api/posts", new { body = "liked a lot" })).Json(HttpStatusCode.Created);
+        var postId = post.GetProperty("id").GetGuid();
+        await using (var db = NpgsqlDataSource.Create(TestEnvironment.Postgres))
+        {
+            await using var command = db.CreateCommand("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM likes GROUP BY post_id) t");
+            var most = (long)(await command.ExecuteScalarAsync())!;
+            for (var i = 0; i <= most; i++)
+            {
+                var (_, liker, _) = await fixture.Stack.NewUserAsync();
+                Assert.Equal(HttpStatusCode.NoContent, (await liker.PutAsync($"/api/posts/{postId}/likes", null)).StatusCode);
+            }
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement top;
+        HttpResponseMessage response;
+        do
+        {
+            response = await fixture.Stack.Http.GetAsync("/api/trending?limit=5");
+            top = (await response.Json(HttpStatusCode.OK)).GetProperty("items")[0];
+        }
+        while (top.GetProperty("id").GetGuid() != postId && DateTime.UtcNow < deadline && await Pause());
+
+        Assert.Equal(postId, top.GetProperty("id").GetGuid());
+        Assert.Equal(author, top.GetProperty("author").GetProperty("id").GetGuid());
+        Assert.NotNull(response.Content.Headers.LastModified);
+        Assert.True(response.Headers.CacheControl is { Public: true, MaxAge.TotalSeconds: 5 });
+
+        Assert.Equal(HttpStatusCode.NoContent, (await asAuthor.DeleteAsync($"/api/posts/{postId}")).StatusCode);
+        var after = await (await fixture.Stack.Http.GetAsync("/api/trending?limit=50")).Json(HttpStatusCode.OK);
+        Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == postId);
+    }
+
+    private static async Task<bool> Pause()
+    {
+        await Task.Delay(200);
+        return true;
+    }
+
+    private static async Task Follow(HttpClient client, Guid me, Guid target) =>
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PutAsync($"/api/users/{me}/following/{target}", null)).StatusCode);
+
+    private static async Task<List<Guid>> Walk(HttpClient client, int limit)
+    {
+        var ids = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var url = $"/api/feed?limit={limit}" + (cursor is null ? "" : $"&cursor={cursor}");
+            var page = await (await client.GetAsync(url)).Json(HttpStatusCode.OK);
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return ids;
+    }
+}
