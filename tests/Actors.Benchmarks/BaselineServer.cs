@@ -8,13 +8,33 @@ namespace Actors.Benchmarks;
 /// The two baselines, served by a process of their own so they pay what the gateway pays (HTTP,
 /// Kestrel, a separate process): /kestrel/users/{id} answers the profile JSON from a dictionary
 /// filled at start (the ceiling for HTTP on this machine), /postgres/users/{id} runs a pooled,
-/// prepared query per request and serializes the row (what the grains are meant to beat).
+/// prepared query per request and serializes the row (what the grains are meant to beat), and
+/// /postgres/feed/{readerId} assembles a home feed page with one statement per request.
 /// </summary>
 internal static class BaselineServer
 {
     private const string ProfileSql = """
         SELECT id, handle, display_name, bio, follower_count, following_count, post_count, created_at, updated_at
         FROM users WHERE id = $1
+        """;
+
+    // The best single statement for a home feed page: per followee a walk of posts_author_recent_idx
+    // that stops after 20 rows, merged, cut to 20, then the 20 authors joined.
+    private const string FeedSql = """
+        WITH page AS (
+            SELECT p.id, p.author_id, p.body, p.like_count, p.created_at
+            FROM follows f
+            CROSS JOIN LATERAL (
+                SELECT id, author_id, body, like_count, created_at FROM posts
+                WHERE author_id = f.followee_id ORDER BY created_at DESC, id DESC LIMIT 20
+            ) p
+            WHERE f.follower_id = $1
+            ORDER BY p.created_at DESC, p.id DESC
+            LIMIT 20
+        )
+        SELECT page.id, page.author_id, page.body, page.like_count, page.created_at, u.handle, u.display_name
+        FROM page JOIN users u ON u.id = page.author_id
+        ORDER BY page.created_at DESC, page.id DESC
         """;
 
     public static async Task RunAsync(string[] args)
@@ -38,7 +58,26 @@ internal static class BaselineServer
             hot.TryGetValue(id, out var bytes) ? Results.Bytes(bytes, "application/json") : Results.NotFound());
         app.MapGet("/postgres/users/{id:guid}", async (Guid id, CancellationToken ct) =>
             await ReadProfile(db, id, ct) is { } bytes ? Results.Bytes(bytes, "application/json") : Results.NotFound());
+        app.MapGet("/postgres/feed/{id:guid}", async (Guid id, CancellationToken ct) =>
+            Results.Bytes(await ReadFeed(db, id, ct), "application/json"));
         await app.RunAsync();
+    }
+
+    private static async Task<byte[]> ReadFeed(NpgsqlDataSource db, Guid reader, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(FeedSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = reader });
+        await command.PrepareAsync(ct);
+        await using var rows = await command.ExecuteReaderAsync(ct);
+        var items = new List<FeedItem>(20);
+        while (await rows.ReadAsync(ct))
+        {
+            items.Add(new FeedItem(rows.GetGuid(0), rows.GetGuid(1), rows.GetString(2), rows.GetInt32(3),
+                rows.GetFieldValue<DateTimeOffset>(4), new Author(rows.GetGuid(1), rows.GetString(5), rows.GetString(6))));
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(new FeedPage(items, null), BaselineJson.Default.FeedPage);
     }
 
     private static async Task<byte[]?> ReadProfile(NpgsqlDataSource db, Guid id, CancellationToken ct)
@@ -64,6 +103,13 @@ internal sealed record Profile(
     Guid Id, string Handle, string DisplayName, string Bio, int Followers, int Following, int Posts,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+internal sealed record Author(Guid Id, string Handle, string DisplayName);
+
+internal sealed record FeedItem(Guid Id, Guid AuthorId, string Body, int Likes, DateTimeOffset CreatedAt, Author Author);
+
+internal sealed record FeedPage(IReadOnlyList<FeedItem> Items, string? NextCursor);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Profile))]
+[JsonSerializable(typeof(FeedPage))]
 internal sealed partial class BaselineJson : JsonSerializerContext;

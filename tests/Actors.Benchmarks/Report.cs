@@ -24,7 +24,7 @@ internal static class Report
         md.AppendLine("### Benchmark");
         md.AppendLine();
         md.AppendLine(c, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores ({Cpu()}), {Memory()}; gateway, two silos, PostgreSQL, Redis, the baseline server and the load generator all on this one machine; {settings.Duration.TotalSeconds:0} s per run.");
-        md.AppendLine("Data set: 10,000 users, 100,000 posts, a long-tail follower graph. Latency in ms, HdrHistogram; open-loop latencies are measured from when each request was due (coordinated omission corrected).");
+        md.AppendLine("Data set: 10,000 users, 100,000 posts, a long-tail follower graph, and 2,000 feed readers following 100 authors each (500 of them hot). Latency in ms, HdrHistogram; open-loop latencies are measured from when each request was due (coordinated omission corrected).");
         md.AppendLine();
         md.AppendLine("| scenario | target | load | req/s | p50 | p95 | p99 | p99.9 | errors |");
         md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
@@ -33,7 +33,6 @@ internal static class Report
             md.AppendLine(c, $"| {r.Scenario} | {r.Target} | {r.Mode} | {r.RequestsPerSecond:N0} | {r.Percentile(50):0.00} | {r.Percentile(95):0.00} | {r.Percentile(99):0.00} | {r.Percentile(99.9):0.00} | {r.Errors} |");
         }
 
-        md.AppendLine("| feed page | | | not measured: home feeds are not built yet | | | | | |");
         md.AppendLine();
         var gateway = Find(results, "hot profile read", "gateway", "closed");
         var kestrel = Find(results, "hot profile read", "bare Kestrel", "closed");
@@ -60,6 +59,21 @@ internal static class Report
         if (cold is not null)
         {
             md.AppendLine(c, $"| cold read p99 | < 15 ms | {cold.Percentile(99):0.00} ms |");
+        }
+
+        var feed = Find(results, "feed page", "gateway", "closed");
+        var feedSql = Find(results, "feed page", "PostgreSQL", "closed");
+        var feedOpen = Find(results, "feed page", "gateway", "open");
+        var feedSqlOpen = Find(results, "feed page", "PostgreSQL", "open");
+        if (feed is not null && feedSql is not null)
+        {
+            md.AppendLine(c, $"| hot feed throughput vs one SQL query per request | ≥ 3x | {feed.RequestsPerSecond / feedSql.RequestsPerSecond:0.0}x |");
+            md.AppendLine(c, $"| hot feed p99, peak load: timeline vs SQL | lower | {feed.Percentile(99):0.00} vs {feedSql.Percentile(99):0.00} ms |");
+        }
+
+        if (feedOpen is not null && feedSqlOpen is not null)
+        {
+            md.AppendLine(c, $"| hot feed p99 at half of peak ({feedOpen.Mode}): timeline vs SQL | lower | {feedOpen.Percentile(99):0.00} vs {feedSqlOpen.Percentile(99):0.00} ms |");
         }
 
         return md.ToString();

@@ -12,11 +12,13 @@ namespace Actors.Benchmarks;
 internal sealed class Runner(BenchSettings settings)
 {
     private const int HotUsers = 1_000;
+    private const int HotFeedReaders = 500;
 
     public async Task<int> RunAsync()
     {
         await using var db = NpgsqlDataSource.Create(settings.Postgres);
         await Seeder.SeedAsync(db);
+        await Seeder.SeedFeedReadersAsync(db);
         var users = await Seeder.UserIdsAsync(db);
         var hot = users.Take(HotUsers).ToList();
         var cold = users.Skip(HotUsers).ToList();
@@ -68,6 +70,25 @@ internal sealed class Runner(BenchSettings settings)
         await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
         await Measure(results, Load.OpenLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), half, duration));
 
+        Console.WriteLine("feed readers log in ...");
+        var readers = await LogInReadersAsync(http, await Seeder.FeedReadersAsync(db));
+        var hotReaders = readers.Take(HotFeedReaders).ToList();
+        var coldReaders = readers.Skip(HotFeedReaders).ToList();
+        Func<long, HttpRequestMessage> HotFeed = n => Feed(hotReaders[(int)(n % hotReaders.Count)]);
+        Func<long, HttpRequestMessage> SqlFeed(List<(Guid Id, string Token)> who) =>
+            n => Get(new Uri(settings.Baseline, $"/postgres/feed/{who[(int)(n % who.Count)].Id}"));
+        Console.WriteLine("feed page (20 posts of 100 followed authors), hot: warming up the readers' timelines ...");
+        await Load.ClosedLoopAsync("warm-up", "gateway", http, HotFeed, 32, TimeSpan.FromSeconds(5));
+        await Load.ClosedLoopAsync("warm-up", "postgres", http, SqlFeed(hotReaders), 32, TimeSpan.FromSeconds(2));
+        var hotFeed = await Measure(results, Load.ClosedLoopAsync("feed page", "gateway → timeline grain", http, HotFeed, settings.Connections, duration));
+        await Measure(results, Load.ClosedLoopAsync("feed page", "PostgreSQL per request (one query)", http, SqlFeed(hotReaders), settings.Connections, duration));
+        var halfFeed = Math.Max(100, Math.Round(hotFeed.RequestsPerSecond / 2 / 100) * 100);
+        Console.WriteLine($"feed page, open loop at {halfFeed}/s ...");
+        await Measure(results, Load.OpenLoopAsync("feed page", "gateway → timeline grain", http, HotFeed, halfFeed, duration));
+        await Measure(results, Load.OpenLoopAsync("feed page", "PostgreSQL per request (one query)", http, SqlFeed(hotReaders), halfFeed, duration));
+        await Measure(results, Load.ClosedLoopAsync("cold feed page", "PostgreSQL per request (one query)", http, SqlFeed(coldReaders), 8, duration,
+            maxRequests: coldReaders.Count));
+
         // The baselines are done: their connections must not crowd the grains' pools from here on.
         await StopAsync(baseline);
         using var clusterHost = await ConnectToClusterAsync();
@@ -76,6 +97,11 @@ internal sealed class Runner(BenchSettings settings)
         await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway → grain (load)", http,
             n => Get(new Uri(settings.Gateway, $"/api/users/{cold[(int)(n % cold.Count)]}")), 8, duration, maxRequests: cold.Count));
+
+        Console.WriteLine("cold feed page: each reader's first read, timelines, posts and authors collected first ...");
+        await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await Measure(results, Load.ClosedLoopAsync("cold feed page", "gateway → timeline grain (rebuild)", http,
+            n => Feed(coldReaders[(int)(n % coldReaders.Count)]), 8, duration, maxRequests: coldReaders.Count));
 
         var writers = await SignUpWriters(http, 32);
         Console.WriteLine("post write ...");
@@ -120,6 +146,26 @@ internal sealed class Runner(BenchSettings settings)
         var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.AcceptEncoding.ParseAdd("br, gzip");
         return request;
+    }
+
+    private HttpRequestMessage Feed((Guid Id, string Token) reader)
+    {
+        var request = Get(new Uri(settings.Gateway, "/api/feed?limit=20"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", reader.Token);
+        return request;
+    }
+
+    private async Task<List<(Guid Id, string Token)>> LogInReadersAsync(HttpClient http, List<(Guid Id, string Email)> readers)
+    {
+        var tokens = new (Guid, string)[readers.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, readers.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            using var login = await http.PostAsJsonAsync(new Uri(settings.Gateway, "/api/sessions"),
+                new { email = readers[i].Email, password = Seeder.ReaderPassword }, ct);
+            login.EnsureSuccessStatusCode();
+            tokens[i] = (readers[i].Id, (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("token").GetString()!);
+        });
+        return [.. tokens];
     }
 
     private HttpRequestMessage NewPost(List<string> tokens, long n)

@@ -66,6 +66,74 @@ internal static class Seeder
         await transaction.CommitAsync();
     }
 
+    public const int FeedReaders = 2_000;
+    public const int FeedFollows = 100;
+    public const string ReaderPrefix = "reader_";
+    public const string ReaderPassword = "benchmark reader";
+
+    /// <summary>
+    /// Feed readers: accounts that each follow exactly 100 of the 3,000 most prolific authors, so every
+    /// feed page is full. They can log in: their password hash has the stored format the gateway
+    /// verifies, at a low iteration count so 2,000 log-ins take seconds. Idempotent.
+    /// </summary>
+    public static async Task SeedFeedReadersAsync(NpgsqlDataSource db)
+    {
+        await using (var count = db.CreateCommand($"SELECT count(*) FROM users WHERE handle LIKE '{ReaderPrefix}%'"))
+        {
+            if ((long)(await count.ExecuteScalarAsync())! >= FeedReaders)
+            {
+                return;
+            }
+        }
+
+        Console.WriteLine($"seeding {FeedReaders:N0} feed readers following {FeedFollows} authors each ...");
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(ReaderPassword, salt, 1000,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand($"""
+            CREATE TEMP TABLE readers (n int PRIMARY KEY, id uuid NOT NULL) ON COMMIT DROP;
+            INSERT INTO readers SELECT n, gen_random_uuid() FROM generate_series(1, {FeedReaders}) n;
+            INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
+            SELECT id, '{ReaderPrefix}' || n, '{ReaderPrefix}' || n || '@seed.test', 'Feed reader ' || n, $1, now(), now()
+            FROM readers;
+            INSERT INTO follows (follower_id, followee_id, created_at)
+            SELECT r.id, a.id, now()
+            FROM readers r
+            CROSS JOIN LATERAL (
+                SELECT id FROM (SELECT id FROM users WHERE handle LIKE '{HandlePrefix}%' ORDER BY post_count DESC, id LIMIT 3000) top
+                ORDER BY md5(r.id::text || top.id::text) LIMIT {FeedFollows}) a;
+            UPDATE users u SET
+                follower_count = (SELECT count(*) FROM follows f WHERE f.followee_id = u.id),
+                following_count = (SELECT count(*) FROM follows f WHERE f.follower_id = u.id),
+                stats_version = stats_version + 1
+            WHERE u.id IN (SELECT id FROM readers) OR u.id IN (SELECT followee_id FROM follows f JOIN readers r ON r.id = f.follower_id);
+            ANALYZE users; ANALYZE follows;
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string>
+        {
+            TypedValue = $"pbkdf2-sha256$1000${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}",
+        });
+        command.CommandTimeout = 600;
+        await command.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>The feed readers' ids and emails, in seed order.</summary>
+    public static async Task<List<(Guid Id, string Email)>> FeedReadersAsync(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand($"SELECT id, email FROM users WHERE handle LIKE '{ReaderPrefix}%' ORDER BY id");
+        await using var reader = await command.ExecuteReaderAsync();
+        var readers = new List<(Guid, string)>();
+        while (await reader.ReadAsync())
+        {
+            readers.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+
+        return readers;
+    }
+
     public static async Task<List<Guid>> PostIdsAsync(NpgsqlDataSource db, int count)
     {
         await using var command = db.CreateCommand("SELECT id FROM posts LIMIT $1");
