@@ -22,6 +22,8 @@ export ConnectionStrings__Postgres="$(postgres_connection_string "$DATABASE")"
 export ConnectionStrings__Redis="$(redis_connection_string)"
 export Cluster__ClusterId="$CLUSTER_ID"
 export Auth__SigningKey="$AUTH_SIGNING_KEY"
+# Without an SMTP server (set Email__SmtpHost to use one), welcome emails are written here as .eml files.
+export Email__PickupDirectory="${Email__PickupDirectory:-$ACTORS_STATE/mail}"
 
 log "building ($CONFIGURATION)"
 dotnet build "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v:q >/dev/null \
@@ -93,6 +95,7 @@ $(for i in $(seq 0 $((SILO_COUNT - 1))); do
 done)
   PostgreSQL    $PG_HOST:$PG_PORT database $DATABASE, user $PG_USER (password in .local/secrets.env)
   Redis         $REDIS_HOST:$REDIS_PORT (AOF on)
+  Mail          ${Email__SmtpHost:-$Email__PickupDirectory (.eml files; set Email__SmtpHost to send over SMTP)}
   Logs          $RUN/*.log
   Stop with     deploy/local/down.sh
 INFO

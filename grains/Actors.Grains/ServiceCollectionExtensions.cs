@@ -1,5 +1,7 @@
 using Actors.Grains.Data;
+using Actors.Grains.Email;
 using Actors.Grains.Feeds;
+using Actors.Grains.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -35,6 +37,26 @@ public static class ServiceCollectionExtensions
                 + "positive durations, TrendingMaxAge >= TrendingRefresh, TrendingSize 1..100.")
             .ValidateOnStart();
         services.AddSingleton<FeedAssembler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Background work off the request path: the outbox relay (a hosted service in each silo), what its
+    /// consumers need (the store, the SMTP sender) and the signal writes use to wake the relay.
+    /// </summary>
+    public static IServiceCollection AddActorsBackgroundWork(this IServiceCollection services)
+    {
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
+            .Validate(o => o.IsValid(), "Outbox settings out of range: BatchSize 1..1000, MaxInFlight >= BatchSize, positive durations, "
+                + "MaxAttempts >= 1, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024.")
+            .ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
+            .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set.")
+            .ValidateOnStart();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<EmailSender>();
+        services.AddHostedService<OutboxRelay>();
         return services;
     }
 }

@@ -29,6 +29,7 @@ public static class SiloHostingExtensions
 
         builder.Services.AddActorsStorage(configuration);
         builder.Services.AddActorsFeeds();
+        builder.Services.AddActorsBackgroundWork();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
 
         builder.UseOrleans(orleans =>

@@ -55,53 +55,72 @@ internal sealed class Runner(BenchSettings settings)
         var duration = settings.Duration;
         Func<long, HttpRequestMessage> HotRead(Uri root, string path) => n => Get(new Uri(root, $"{path}{hot[(int)(n % hot.Count)]}"));
 
-        Console.WriteLine("warming up: loading the hot users into grain memory ...");
-        await Load.ClosedLoopAsync("warm-up", "gateway", http, HotRead(settings.Gateway, "/api/users/"), 32, TimeSpan.FromSeconds(5));
-        await Load.ClosedLoopAsync("warm-up", "kestrel", http, HotRead(settings.Baseline, "/kestrel/users/"), 32, TimeSpan.FromSeconds(2));
-        await Load.ClosedLoopAsync("warm-up", "postgres", http, HotRead(settings.Baseline, "/postgres/users/"), 32, TimeSpan.FromSeconds(2));
+        if (settings.Runs("profile"))
+        {
+            Console.WriteLine("warming up: loading the hot users into grain memory ...");
+            await Load.ClosedLoopAsync("warm-up", "gateway", http, HotRead(settings.Gateway, "/api/users/"), 32, TimeSpan.FromSeconds(5));
+            await Load.ClosedLoopAsync("warm-up", "kestrel", http, HotRead(settings.Baseline, "/kestrel/users/"), 32, TimeSpan.FromSeconds(2));
+            await Load.ClosedLoopAsync("warm-up", "postgres", http, HotRead(settings.Baseline, "/postgres/users/"), 32, TimeSpan.FromSeconds(2));
 
-        Console.WriteLine("hot profile read, closed loop ...");
-        var hotGateway = await Measure(results, Load.ClosedLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), settings.Connections, duration));
-        await Measure(results, Load.ClosedLoopAsync("hot profile read", "bare Kestrel (ceiling)", http, HotRead(settings.Baseline, "/kestrel/users/"), settings.Connections, duration));
-        await Measure(results, Load.ClosedLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), settings.Connections, duration));
+            Console.WriteLine("hot profile read, closed loop ...");
+            var hotGateway = await Measure(results, Load.ClosedLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), settings.Connections, duration));
+            await Measure(results, Load.ClosedLoopAsync("hot profile read", "bare Kestrel (ceiling)", http, HotRead(settings.Baseline, "/kestrel/users/"), settings.Connections, duration));
+            await Measure(results, Load.ClosedLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), settings.Connections, duration));
 
-        var half = Math.Max(100, Math.Round(hotGateway.RequestsPerSecond / 2 / 100) * 100);
-        Console.WriteLine($"hot profile read, open loop at {half}/s ...");
-        await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
-        await Measure(results, Load.OpenLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), half, duration));
+            var half = Math.Max(100, Math.Round(hotGateway.RequestsPerSecond / 2 / 100) * 100);
+            Console.WriteLine($"hot profile read, open loop at {half}/s ...");
+            await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
+            await Measure(results, Load.OpenLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), half, duration));
+        }
 
         Console.WriteLine("feed readers log in ...");
         var readers = await LogInReadersAsync(http, await Seeder.FeedReadersAsync(db));
         var hotReaders = readers.Take(HotFeedReaders).ToList();
         var coldReaders = readers.Skip(HotFeedReaders).ToList();
-        Func<long, HttpRequestMessage> HotFeed = n => Feed(hotReaders[(int)(n % hotReaders.Count)]);
-        Func<long, HttpRequestMessage> SqlFeed(List<(Guid Id, string Token)> who) =>
-            n => Get(new Uri(settings.Baseline, $"/postgres/feed/{who[(int)(n % who.Count)].Id}"));
-        Console.WriteLine("feed page (20 posts of 100 followed authors), hot: warming up the readers' timelines ...");
-        await Load.ClosedLoopAsync("warm-up", "gateway", http, HotFeed, 32, TimeSpan.FromSeconds(5));
-        await Load.ClosedLoopAsync("warm-up", "postgres", http, SqlFeed(hotReaders), 32, TimeSpan.FromSeconds(2));
-        var hotFeed = await Measure(results, Load.ClosedLoopAsync("feed page", "gateway → timeline grain", http, HotFeed, settings.Connections, duration));
-        await Measure(results, Load.ClosedLoopAsync("feed page", "PostgreSQL per request (one query)", http, SqlFeed(hotReaders), settings.Connections, duration));
-        var halfFeed = Math.Max(100, Math.Round(hotFeed.RequestsPerSecond / 2 / 100) * 100);
-        Console.WriteLine($"feed page, open loop at {halfFeed}/s ...");
-        await Measure(results, Load.OpenLoopAsync("feed page", "gateway → timeline grain", http, HotFeed, halfFeed, duration));
-        await Measure(results, Load.OpenLoopAsync("feed page", "PostgreSQL per request (one query)", http, SqlFeed(hotReaders), halfFeed, duration));
-        await Measure(results, Load.ClosedLoopAsync("cold feed page", "PostgreSQL per request (one query)", http, SqlFeed(coldReaders), 8, duration,
-            maxRequests: coldReaders.Count));
+        if (settings.Runs("feed"))
+        {
+            Func<long, HttpRequestMessage> HotFeed = n => Feed(hotReaders[(int)(n % hotReaders.Count)]);
+            Func<long, HttpRequestMessage> SqlFeed(List<(Guid Id, string Token)> who) =>
+                n => Get(new Uri(settings.Baseline, $"/postgres/feed/{who[(int)(n % who.Count)].Id}"));
+            Console.WriteLine("feed page (20 posts of 100 followed authors), hot: warming up the readers' timelines ...");
+            await Load.ClosedLoopAsync("warm-up", "gateway", http, HotFeed, 32, TimeSpan.FromSeconds(5));
+            await Load.ClosedLoopAsync("warm-up", "postgres", http, SqlFeed(hotReaders), 32, TimeSpan.FromSeconds(2));
+            var hotFeed = await Measure(results, Load.ClosedLoopAsync("feed page", "gateway → timeline grain", http, HotFeed, settings.Connections, duration));
+            await Measure(results, Load.ClosedLoopAsync("feed page", "PostgreSQL per request (one query)", http, SqlFeed(hotReaders), settings.Connections, duration));
+            var halfFeed = Math.Max(100, Math.Round(hotFeed.RequestsPerSecond / 2 / 100) * 100);
+            Console.WriteLine($"feed page, open loop at {halfFeed}/s ...");
+            await Measure(results, Load.OpenLoopAsync("feed page", "gateway → timeline grain", http, HotFeed, halfFeed, duration));
+            await Measure(results, Load.OpenLoopAsync("feed page", "PostgreSQL per request (one query)", http, SqlFeed(hotReaders), halfFeed, duration));
+            await Measure(results, Load.ClosedLoopAsync("cold feed page", "PostgreSQL per request (one query)", http, SqlFeed(coldReaders), 8, duration,
+                maxRequests: coldReaders.Count));
+        }
 
         // The baselines are done: their connections must not crowd the grains' pools from here on.
         await StopAsync(baseline);
         using var clusterHost = await ConnectToClusterAsync();
         var cluster = clusterHost.Services.GetRequiredService<IClusterClient>();
-        Console.WriteLine("cold profile read: every idle activation collected first ...");
-        await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway → grain (load)", http,
-            n => Get(new Uri(settings.Gateway, $"/api/users/{cold[(int)(n % cold.Count)]}")), 8, duration, maxRequests: cold.Count));
+        if (settings.Runs("profile"))
+        {
+            Console.WriteLine("cold profile read: every idle activation collected first ...");
+            await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway → grain (load)", http,
+                n => Get(new Uri(settings.Gateway, $"/api/users/{cold[(int)(n % cold.Count)]}")), 8, duration, maxRequests: cold.Count));
+        }
 
-        Console.WriteLine("cold feed page: each reader's first read, timelines, posts and authors collected first ...");
-        await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-        await Measure(results, Load.ClosedLoopAsync("cold feed page", "gateway → timeline grain (rebuild)", http,
-            n => Feed(coldReaders[(int)(n % coldReaders.Count)]), 8, duration, maxRequests: coldReaders.Count));
+        if (settings.Runs("feed"))
+        {
+            Console.WriteLine("cold feed page: each reader's first read, timelines, posts and authors collected first ...");
+            await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            await Measure(results, Load.ClosedLoopAsync("cold feed page", "gateway → timeline grain (rebuild)", http,
+                n => Feed(coldReaders[(int)(n % coldReaders.Count)]), 8, duration, maxRequests: coldReaders.Count));
+        }
+
+        if (!settings.Runs("writes"))
+        {
+            await clusterHost.StopAsync();
+            Report.Write(settings.Results, results, [], settings);
+            return results.Any(r => r.Errors > 0) ? 1 : 0;
+        }
 
         var writers = await SignUpWriters(http, 32);
         Console.WriteLine("post write ...");

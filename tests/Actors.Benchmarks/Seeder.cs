@@ -92,31 +92,45 @@ internal static class Seeder
             System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand($"""
-            CREATE TEMP TABLE readers (n int PRIMARY KEY, id uuid NOT NULL) ON COMMIT DROP;
-            INSERT INTO readers SELECT n, gen_random_uuid() FROM generate_series(1, {FeedReaders}) n;
+        var hashed = $"pbkdf2-sha256$1000${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+        string[] statements =
+        [
+            $"CREATE TEMP TABLE readers (n int PRIMARY KEY, id uuid NOT NULL) ON COMMIT DROP",
+            $"INSERT INTO readers SELECT n, gen_random_uuid() FROM generate_series(1, {FeedReaders}) n",
+            $"""
             INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
             SELECT id, '{ReaderPrefix}' || n, '{ReaderPrefix}' || n || '@seed.test', 'Feed reader ' || n, $1, now(), now()
-            FROM readers;
+            FROM readers
+            """,
+            $"""
             INSERT INTO follows (follower_id, followee_id, created_at)
             SELECT r.id, a.id, now()
             FROM readers r
             CROSS JOIN LATERAL (
                 SELECT id FROM (SELECT id FROM users WHERE handle LIKE '{HandlePrefix}%' ORDER BY post_count DESC, id LIMIT 3000) top
-                ORDER BY md5(r.id::text || top.id::text) LIMIT {FeedFollows}) a;
+                ORDER BY md5(r.id::text || top.id::text) LIMIT {FeedFollows}) a
+            """,
+            """
             UPDATE users u SET
                 follower_count = (SELECT count(*) FROM follows f WHERE f.followee_id = u.id),
                 following_count = (SELECT count(*) FROM follows f WHERE f.follower_id = u.id),
                 stats_version = stats_version + 1
-            WHERE u.id IN (SELECT id FROM readers) OR u.id IN (SELECT followee_id FROM follows f JOIN readers r ON r.id = f.follower_id);
-            ANALYZE users; ANALYZE follows;
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>
+            WHERE u.id IN (SELECT id FROM readers) OR u.id IN (SELECT followee_id FROM follows f JOIN readers r ON r.id = f.follower_id)
+            """,
+            "ANALYZE users",
+            "ANALYZE follows",
+        ];
+        foreach (var sql in statements)
         {
-            TypedValue = $"pbkdf2-sha256$1000${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}",
-        });
-        command.CommandTimeout = 600;
-        await command.ExecuteNonQueryAsync();
+            await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 600 };
+            if (sql.Contains("$1", StringComparison.Ordinal))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = hashed });
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
+
         await transaction.CommitAsync();
     }
 

@@ -1,6 +1,9 @@
 using Actors.Grains.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Actors.Tests.Mail;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace Actors.Grains.Tests;
@@ -16,6 +19,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>Authors with this many followers are merged at read time instead of fanned out.</summary>
     public const int FanOutLimit = 5;
+
+    /// <summary>Attempts before an outbox event is parked as dead-lettered.</summary>
+    public const int MaxAttempts = 3;
+
+    /// <summary>Where the silos send mail.</summary>
+    public TestSmtpServer Smtp { get; } = new();
 
     public NpgsqlDataSource Db { get; } = NpgsqlDataSource.Create(TestDatabase.ConnectionString);
 
@@ -36,6 +45,15 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration["ConnectionStrings:Postgres"] = TestDatabase.ConnectionString;
             host.Services.AddActorsStorage(host.Configuration);
             host.Services.AddActorsFeeds();
+            host.Services.AddActorsBackgroundWork();
+            host.Configuration["Email:SmtpHost"] = "127.0.0.1";
+            host.Configuration["Email:SmtpPort"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            host.Configuration["Email:Timeout"] = "00:00:05";
+            // Retries within a test's patience: 0.2 s, 0.4 s, then parked after the third attempt.
+            host.Configuration["Outbox:RetryBaseDelay"] = "00:00:00.200";
+            host.Configuration["Outbox:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            host.Configuration["Outbox:PollInterval"] = "00:00:00.100";
+            host.Configuration["Outbox:Lease"] = "00:00:10";
             // Small enough that a test can make an author "widely followed"; trending refreshes quickly
             // but is never recomputed on the read path within a test's lifetime.
             host.Configuration["Feed:FanOutLimit"] = FanOutLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -43,7 +61,17 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration["Feed:TrendingMaxAge"] = "00:10:00";
         });
         // Trace context crosses grain calls, so a test can count the SQL its own request caused.
-        builder.ConfigureSilo((_, silo) => silo.AddActivityPropagation());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddActivityPropagation();
+            silo.AddMemoryStreams(StreamNames.Provider);
+            silo.AddAdoNetGrainStorage(StreamNames.PubSubStore, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>
+                options.Configure<NpgsqlDataSource>((o, dataSource) =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.DataSource = dataSource;
+                }));
+        });
         builder.ConfigureClient(client => client.AddActivityPropagation());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -57,6 +85,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         await Db.DisposeAsync();
+        await Smtp.DisposeAsync();
     }
 }
 

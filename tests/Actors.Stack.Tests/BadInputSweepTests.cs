@@ -46,7 +46,7 @@ public sealed class BadInputSweepTests(StackFixture fixture)
 
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         Assert.Equal(before, await Snapshot(me));
-        await using var db = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
         await using var leaked = db.CreateCommand("SELECT count(*) FROM users WHERE handle ILIKE $1 OR email ILIKE $1");
         leaked.Parameters.AddWithValue($"%{marker}%");
         Assert.Equal(0L, await leaked.ExecuteScalarAsync());
@@ -172,9 +172,9 @@ public sealed class BadInputSweepTests(StackFixture fixture)
         yield return ("GET", "/api/nothing-here", null, none);
     }
 
-    private static async Task<string> Snapshot(Guid me)
+    private async Task<string> Snapshot(Guid me)
     {
-        await using var db = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
         await using var command = db.CreateCommand("""
             SELECT u.version, u.handle, u.email, u.display_name, u.bio, u.post_count,
                    (SELECT count(*) FROM posts WHERE author_id = u.id),

@@ -63,7 +63,7 @@ public sealed class ClusterTests(StackFixture fixture)
         await stream.OnNextAsync("delivered");
 
         Assert.Equal("delivered", await received.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-        await using var db = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
         await using var count = db.CreateCommand("SELECT count(*) FROM orleansstorage WHERE grainidextensionstring LIKE $1");
         count.Parameters.AddWithValue($"%{key}%");
         Assert.Equal(1L, await count.ExecuteScalarAsync());

@@ -68,7 +68,7 @@ public sealed class FeedApiTests(StackFixture fixture)
         var (author, asAuthor, _) = await fixture.Stack.NewUserAsync();
         var post = await (await asAuthor.PostJson("/api/posts", new { body = "liked a lot" })).Json(HttpStatusCode.Created);
         var postId = post.GetProperty("id").GetGuid();
-        await using (var db = NpgsqlDataSource.Create(TestEnvironment.Postgres))
+        await using (var db = NpgsqlDataSource.Create(fixture.Stack.Postgres))
         {
             await using var command = db.CreateCommand("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM likes GROUP BY post_id) t");
             var most = (long)(await command.ExecuteScalarAsync())!;

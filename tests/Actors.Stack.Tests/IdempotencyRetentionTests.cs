@@ -4,12 +4,12 @@ using Npgsql;
 namespace Actors.Stack.Tests;
 
 [Collection(TightLimitsGroup.Name)]
-public sealed class IdempotencyRetentionTests
+public sealed class IdempotencyRetentionTests(TightLimitsFixture fixture)
 {
     [Fact]
     public async Task Keys_older_than_the_retention_are_purged_and_recent_ones_kept()
     {
-        await using var db = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
         var scope = $"retention-test:{Guid.NewGuid():N}";
         await using (var insert = db.CreateCommand("""
             INSERT INTO idempotency_keys (scope, key, request_hash, resource_id, created_at)

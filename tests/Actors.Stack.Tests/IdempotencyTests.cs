@@ -110,9 +110,9 @@ public sealed class IdempotencyTests(StackFixture fixture)
         return client.SendAsync(request);
     }
 
-    private static async Task<long> Count(string sql, object value)
+    private async Task<long> Count(string sql, object value)
     {
-        await using var db = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
         await using var command = db.CreateCommand(sql);
         command.Parameters.AddWithValue(value);
         return (long)(await command.ExecuteScalarAsync())!;

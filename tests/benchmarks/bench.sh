@@ -5,12 +5,13 @@
 # Kestrel returning the same JSON, and a pooled prepared PostgreSQL query per request.
 # Starts the local stack if needed plus a gateway on 8093 whose rate limits never reject, and stops
 # that gateway at the end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
-# Usage: tests/benchmarks/bench.sh [seconds-per-run (default 10)] [connections (default 64)]
+# Usage: tests/benchmarks/bench.sh [seconds-per-run (default 10)] [connections (default 64)] [only (profile,feed,writes; default all)]
 set -euo pipefail
 . "$(dirname "$0")/../../deploy/local/lib.sh"
 
 SECONDS_PER_RUN="${1:-10}"
 CONNECTIONS="${2:-64}"
+ONLY="${3:-}"
 CONFIGURATION="${CONFIGURATION:-Release}"
 RUN="$ACTORS_STATE/run"
 
@@ -29,4 +30,4 @@ for _ in $(seq 1 120); do curl -fsS -o /dev/null http://127.0.0.1:8093/health/re
 
 ConnectionStrings__Postgres="$(postgres_connection_string "${DATABASE:-actors}")" \
   dotnet "$BENCH_DLL" --Gateway http://127.0.0.1:8093 --Baseline http://127.0.0.1:8095 \
-  --Seconds "$SECONDS_PER_RUN" --Connections "$CONNECTIONS" --Results "$ACTORS_ROOT/tests/benchmarks/results"
+  --Seconds "$SECONDS_PER_RUN" --Connections "$CONNECTIONS" --Results "$ACTORS_ROOT/tests/benchmarks/results${ONLY:+-$ONLY}" ${ONLY:+--Only "$ONLY"}

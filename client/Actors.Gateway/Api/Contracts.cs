@@ -31,6 +31,9 @@ public sealed record UserResponse(
     DateTimeOffset? UpdatedAt,
     string? Email)
 {
+    /// <summary>Only in a sign-up's answer: "queued", the welcome email is sent in the background.</summary>
+    public string? WelcomeEmail { get; init; }
+
     internal static UserResponse From(UserProfile p, UserField fields) => new(
         Has(fields, UserField.Id) ? p.Id : null,
         Has(fields, UserField.Handle) ? p.Handle : null,

@@ -9,6 +9,9 @@ namespace Actors.Gateway.Api;
 
 internal static class UsersApi
 {
+    /// <summary>What a sign-up answers about its welcome email: sent in the background, after the reply.</summary>
+    private const string WelcomeEmailQueued = "queued";
+
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapGroup("/api/users").WithTags("Users").WithCommonProblems();
@@ -164,7 +167,7 @@ internal static class UsersApi
         }
 
         return result.Succeeded
-            ? TypedResults.Created($"/api/users/{id}", UserResponse.From(result.Value!, UserField.All))
+            ? TypedResults.Created($"/api/users/{id}", UserResponse.From(result.Value!, UserField.All) with { WelcomeEmail = WelcomeEmailQueued })
             : Problems.Refused(result);
     }
 
@@ -190,7 +193,7 @@ internal static class UsersApi
         }
 
         Idempotency.MarkReplayed(http.Response);
-        return TypedResults.Created($"/api/users/{profile.Id}", UserResponse.From(profile, UserField.All));
+        return TypedResults.Created($"/api/users/{profile.Id}", UserResponse.From(profile, UserField.All) with { WelcomeEmail = WelcomeEmailQueued });
     }
 
     public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUsers(

@@ -1,3 +1,4 @@
+using Actors.Grains.Paging;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Feeds;
@@ -8,9 +9,9 @@ namespace Actors.Grains.Feeds;
 /// </summary>
 public interface IAuthorPostsGrain : IGrainWithGuidKey
 {
-    /// <summary>The newest entries, newest first.</summary>
+    /// <summary>Up to <paramref name="count"/> entries older than <paramref name="after"/> (all when null), newest first.</summary>
     [ReadOnly]
-    ValueTask<IReadOnlyList<TimelineEntry>> GetRecent();
+    ValueTask<IReadOnlyList<TimelineEntry>> GetRecent(PageCursor? after, int count);
 
     ValueTask Add(TimelineEntry entry);
 

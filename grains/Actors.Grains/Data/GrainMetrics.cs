@@ -14,6 +14,8 @@ public sealed class GrainMetrics
 
     private readonly Counter<long> _reads;
     private readonly Histogram<double> _operations;
+    private readonly Counter<long> _relayed;
+    private readonly Histogram<double> _consumed;
 
     public GrainMetrics(IMeterFactory meters)
     {
@@ -22,7 +24,18 @@ public sealed class GrainMetrics
             "Entity reads by grains; source=memory is a cache hit, source=database a load.");
         _operations = meter.CreateHistogram<double>("actors.db.operation.duration", "s",
             "PostgreSQL operations by name and kind (read, write), with their outcome (ok, unavailable, unknown).");
+        _relayed = meter.CreateCounter<long>("actors.outbox.relayed", "{event}",
+            "Outbox events a relay claimed and handed to a consumer stream (or finished, when nothing consumes them).");
+        _consumed = meter.CreateHistogram<double>("actors.outbox.consumer.lag", "s",
+            "Time from an event's commit to its consumer finishing an attempt, by consumer and outcome "
+            + "(done, duplicate, retry, dead_lettered): the consumer lag.");
     }
+
+    public void Relayed(int count) => _relayed.Add(count);
+
+    public void Consumed(string consumer, string outcome, TimeSpan lag) =>
+        _consumed.Record(Math.Max(0, lag.TotalSeconds),
+            new KeyValuePair<string, object?>("consumer", consumer), new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Read(string grain, bool fromMemory) =>
         _reads.Add(1, new KeyValuePair<string, object?>("grain", grain), new KeyValuePair<string, object?>("source", fromMemory ? "memory" : "database"));

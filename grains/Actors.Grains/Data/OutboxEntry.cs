@@ -17,6 +17,16 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
 
     public static OutboxEntry For(PostDeleted e) => new(e.EventId, nameof(PostDeleted), JsonSerializer.Serialize(e, EventJson.Default.PostDeleted));
 
+    /// <summary>The event an outbox row holds, or null for a type this version does not know.</summary>
+    public static IDomainEvent? Decode(string eventType, string payload) => eventType switch
+    {
+        nameof(UserSignedUp) => JsonSerializer.Deserialize(payload, EventJson.Default.UserSignedUp),
+        nameof(UserProfileUpdated) => JsonSerializer.Deserialize(payload, EventJson.Default.UserProfileUpdated),
+        nameof(PostCreated) => JsonSerializer.Deserialize(payload, EventJson.Default.PostCreated),
+        nameof(PostDeleted) => JsonSerializer.Deserialize(payload, EventJson.Default.PostDeleted),
+        _ => null,
+    };
+
     /// <summary>Adds the three outbox parameters, in order, to a positional-parameter command.</summary>
     public void AddParameters(NpgsqlParameterCollection parameters)
     {

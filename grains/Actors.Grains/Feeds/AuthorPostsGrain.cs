@@ -1,4 +1,5 @@
 using Actors.Grains.Data;
+using Actors.Grains.Paging;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Grains.Feeds;
@@ -14,7 +15,13 @@ public sealed class AuthorPostsGrain(Database database, IOptions<FeedOptions> op
 
     private Guid Id => this.GetPrimaryKey();
 
-    public async ValueTask<IReadOnlyList<TimelineEntry>> GetRecent() => await Entries().ConfigureAwait(true);
+    public async ValueTask<IReadOnlyList<TimelineEntry>> GetRecent(PageCursor? after, int count)
+    {
+        var entries = await Entries().ConfigureAwait(true);
+        return after is { } cursor
+            ? [.. entries.Where(e => EntryOrder.IsAfter(e, cursor)).Take(count)]
+            : [.. entries.Take(count)];
+    }
 
     public async ValueTask Add(TimelineEntry entry)
     {

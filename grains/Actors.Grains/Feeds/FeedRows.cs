@@ -17,8 +17,31 @@ internal static class FeedRows
         WHERE f.follower_id = $1
         """;
 
-    // The newest posts of everyone the user follows: per followee a walk of posts_author_recent_idx that
-    // stops after $2 rows, merged and cut to $2. $1 user, $2 how many.
+    // A rebuild: the newest entries of everyone the user follows, read from posts_author_recent_idx
+    // alone (per followee a walk that stops after $2 rows, merged, cut to $2), plus the post columns
+    // for the first $3 of them, the page about to be shown, fetched by primary key.
+    // $1 user, $2 how many entries, $3 how many with their posts.
+    public const string Rebuild = """
+        WITH entries AS (
+            SELECT p.id, p.author_id, p.created_at
+            FROM follows f
+            CROSS JOIN LATERAL (
+                SELECT id, author_id, created_at FROM posts WHERE author_id = f.followee_id
+                ORDER BY created_at DESC, id DESC LIMIT $2
+            ) p
+            WHERE f.follower_id = $1
+            ORDER BY p.created_at DESC, p.id DESC
+            LIMIT $2
+        ), numbered AS (
+            SELECT id, author_id, created_at, row_number() OVER (ORDER BY created_at DESC, id DESC) AS rn FROM entries
+        )
+        SELECT n.id, n.author_id, n.created_at, p.body, p.like_count, p.version
+        FROM numbered n
+        LEFT JOIN LATERAL (SELECT body, like_count, version FROM posts WHERE id = n.id AND n.rn <= $3) p ON true
+        ORDER BY n.rn
+        """;
+
+    // The newest posts of everyone the user follows, whole: pages past what a timeline holds. $1 user, $2 how many.
     public static readonly string Newest = $"""
         SELECT {P}
         FROM follows f

@@ -34,12 +34,11 @@ public sealed class TimelineGrain(Database database, FeedAssembler assembler, IO
         Dictionary<Guid, Post>? rows = null;
         if (!_built || _stale || clock.GetUtcNow() - _builtAt > _options.TimelineMaxAge)
         {
-            rows = await Rebuild().ConfigureAwait(true);
+            // A first page's posts come with the rebuild; a later page's are batch-loaded if cold.
+            rows = await Rebuild(after is null ? limit + 1 : 0).ConfigureAwait(true);
         }
 
-        var candidates = await Candidates().ConfigureAwait(true);
-        var older = after is { } cursor ? candidates.Where(e => EntryOrder.IsAfter(e, cursor)) : candidates;
-        var page = older.Take(limit + 1).ToList();
+        var page = await Candidates(after, limit + 1).ConfigureAwait(true);
         if (page.Count <= limit && _truncated)
         {
             // Past what memory holds: the page comes from PostgreSQL, posts included.
@@ -106,39 +105,40 @@ public sealed class TimelineGrain(Database database, FeedAssembler assembler, IO
         }
     }
 
-    // What a page is cut from: memory, plus the newest posts of widely followed authors.
-    private async Task<IReadOnlyList<TimelineEntry>> Candidates()
+    // The next entries after the cursor: memory, merged with the newest posts of widely followed authors.
+    private async Task<List<TimelineEntry>> Candidates(PageCursor? after, int count)
     {
+        var own = (after is { } cursor ? _entries.Where(e => EntryOrder.IsAfter(e, cursor)) : _entries).Take(count).ToList();
         if (_merged.Length == 0)
         {
-            return _entries;
+            return own;
         }
 
-        var recent = await Task.WhenAll(_merged.Select(a => GrainFactory.GetGrain<IAuthorPostsGrain>(a).GetRecent().AsTask()))
+        var recent = await Task.WhenAll(_merged.Select(a => GrainFactory.GetGrain<IAuthorPostsGrain>(a).GetRecent(after, count).AsTask()))
             .ConfigureAwait(true);
-        var all = new List<TimelineEntry>(_entries);
         foreach (var entry in recent.SelectMany(r => r))
         {
-            if (!_posts.Contains(entry.PostId))
+            if (!_posts.Contains(entry.PostId) && !own.Exists(e => e.PostId == entry.PostId))
             {
-                all.Add(entry);
+                own.Add(entry);
             }
         }
 
-        all.Sort(EntryOrder.NewestFirst);
-        return all.DistinctBy(e => e.PostId).ToList();
+        own.Sort(EntryOrder.NewestFirst);
+        return own.Count > count ? own[..count] : own;
     }
 
-    // One round trip: who the user follows (and who of them is merged at read time) and the newest posts.
-    private async Task<Dictionary<Guid, Post>> Rebuild()
+    // One round trip: who the user follows (and who of them is merged at read time), the newest
+    // entries, and the posts of the first <paramref name="withPosts"/> of them.
+    private async Task<Dictionary<Guid, Post>> Rebuild(int withPosts)
     {
         _stale = false;
         var length = _options.TimelineLength;
-        var (followees, posts) = await database.ReadAsync("timeline.rebuild", async (connection, ct) =>
+        var (followees, entries, posts) = await database.ReadAsync("timeline.rebuild", async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(Command(FeedRows.Followees, Sql.Value(Id), Sql.Value(_options.FanOutLimit)));
-            batch.BatchCommands.Add(Command(FeedRows.Newest, Sql.Value(Id), Sql.Value(length + 1)));
+            batch.BatchCommands.Add(Command(FeedRows.Rebuild, Sql.Value(Id), Sql.Value(length + 1), Sql.Value(withPosts)));
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(true);
             var who = new List<(Guid Id, bool Merged)>();
             while (await reader.ReadAsync(ct).ConfigureAwait(true))
@@ -147,26 +147,32 @@ public sealed class TimelineGrain(Database database, FeedAssembler assembler, IO
             }
 
             await reader.NextResultAsync(ct).ConfigureAwait(true);
-            var newest = new List<Post>(length + 1);
+            var newest = new List<TimelineEntry>(length + 1);
+            var withBodies = new Dictionary<Guid, Post>(withPosts);
             while (await reader.ReadAsync(ct).ConfigureAwait(true))
             {
-                newest.Add(PostRows.Read(reader));
+                var entry = new TimelineEntry(reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2));
+                newest.Add(entry);
+                if (!reader.IsDBNull(3))
+                {
+                    withBodies[entry.PostId] = new Post(entry.PostId, entry.AuthorId, reader.GetString(3), entry.CreatedAt,
+                        reader.GetInt32(4), reader.GetInt64(5));
+                }
             }
 
-            return (who, newest);
+            return (who, newest, withBodies);
         }).ConfigureAwait(true);
 
         _followees = [.. followees.Select(f => f.Id)];
         _merged = [.. followees.Where(f => f.Merged).Select(f => f.Id)];
-        _truncated = posts.Count > length;
-        var kept = posts.Take(length).ToList();
+        _truncated = entries.Count > length;
         _entries.Clear();
-        _entries.AddRange(kept.Select(FeedRows.EntryOf));
+        _entries.AddRange(entries.Take(length));
         _posts.Clear();
-        _posts.UnionWith(kept.Select(p => p.Id));
+        _posts.UnionWith(_entries.Select(e => e.PostId));
         _built = true;
         _builtAt = clock.GetUtcNow();
-        return kept.ToDictionary(p => p.Id);
+        return posts;
     }
 
     private Task<List<Post>> ReadOlder(PageCursor? after, int count) =>

@@ -1,6 +1,6 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
-using Actors.Grains.Feeds;
+using Actors.Grains.Outbox;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -12,7 +12,7 @@ namespace Actors.Grains.Posts;
 /// author counter and outbox event in one statement), then change memory, then tell the author's grain
 /// its new counters.
 /// </summary>
-public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
+public sealed class PostGrain(Database database, GrainMetrics metrics, OutboxSignal outbox, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
 {
     private readonly RowCache<Post> _row = new(clock);
 
@@ -83,7 +83,7 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
         var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
         _row.Set(post);
         await GrainFactory.CountersChangedAsync(authorId, counters, logger).ConfigureAwait(true);
-        await GrainFactory.PublishedAsync(new TimelineEntry(Id, authorId, now), deleted: false, logger).ConfigureAwait(true);
+        outbox.Nudge();
         return WriteResult.Created(post);
     }
 
@@ -179,7 +179,7 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, TimeProvi
         }
 
         await GrainFactory.CountersChangedAsync(current.AuthorId, counters, logger).ConfigureAwait(true);
-        await GrainFactory.PublishedAsync(new TimelineEntry(Id, current.AuthorId, current.CreatedAt), deleted: true, logger).ConfigureAwait(true);
+        outbox.Nudge();
         return WriteResult.Ok(current);
     }
 

@@ -1,6 +1,7 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
 using Actors.Grains.Feeds;
+using Actors.Grains.Outbox;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -11,7 +12,7 @@ namespace Actors.Grains.Users;
 /// use); writes commit to PostgreSQL first and only then change memory, so a refused or failed write
 /// leaves the grain exactly as it was.
 /// </summary>
-public sealed partial class UserGrain(Database database, GrainMetrics metrics, TimeProvider clock, ILogger<UserGrain> logger) : Grain, IUserGrain
+public sealed partial class UserGrain(Database database, GrainMetrics metrics, OutboxSignal outbox, TimeProvider clock, ILogger<UserGrain> logger) : Grain, IUserGrain
 {
     private readonly RowCache<UserProfile> _row = new(clock);
 
@@ -76,6 +77,7 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
         var profile = new UserProfile(Id, user.Handle, user.Email, user.DisplayName, Bio: string.Empty, now, now, Version: 1,
             new UserCounters(0, 0, 0, 0));
         _row.Set(profile);
+        outbox.Nudge();
         LogSignedUp(logger, Id);
         return WriteResult.Created(profile);
     }
@@ -149,6 +151,7 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, T
         var held = _row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;
         var profile = KeepNewestCounters(committed, held);
         _row.Set(profile);
+        outbox.Nudge();
         return WriteResult.Ok(profile);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Actors.Tests.Mail;
 using Npgsql;
 
 namespace Actors.Stack.Tests.Infrastructure;
@@ -21,7 +22,8 @@ internal sealed class Deployment : IAsyncDisposable
 
     private Deployment()
     {
-        var postgres = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres);
+        var postgres = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _databaseName };
+        Postgres = postgres.ConnectionString;
         var target = new IPEndPoint(IPAddress.Parse(postgres.Host == "localhost" ? "127.0.0.1" : postgres.Host!), postgres.Port);
         Database = new TcpProxy(target);
         postgres.Port = Database.Port;
@@ -33,9 +35,20 @@ internal sealed class Deployment : IAsyncDisposable
 
     public string ClusterId { get; } = $"test-{Guid.NewGuid():N}";
 
+    private readonly string _databaseName = $"actors_stack_{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// This stack's own database, directly (not through the proxy): every stack runs outbox relays,
+    /// and relays sharing a database would take each other's events.
+    /// </summary>
+    public string Postgres { get; }
+
     public const string ServiceId = "actors-tests";
 
     public TcpProxy Database { get; }
+
+    /// <summary>The SMTP server the silos send mail to.</summary>
+    public TestSmtpServer Smtp { get; } = new();
 
     private string PostgresThroughProxy { get; }
 
@@ -59,6 +72,7 @@ internal sealed class Deployment : IAsyncDisposable
         };
         try
         {
+            await stack.CreateDatabaseAsync();
             await Task.WhenAll(Enumerable.Range(0, silos).Select(stack.StartSiloAsync));
             await stack.StartGatewayAsync();
             return stack;
@@ -87,6 +101,9 @@ internal sealed class Deployment : IAsyncDisposable
             ["Silo__ShutdownTimeout"] = "00:00:15",
             // A trending test sees its likes ranked within seconds, not after the production 10 s.
             ["Feed__TrendingRefresh"] = "00:00:01",
+            // Welcome emails go over SMTP to the server this test process runs.
+            ["Email__SmtpHost"] = "127.0.0.1",
+            ["Email__SmtpPort"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Urls"] = $"http://127.0.0.1:{ports.HttpPort}",
         };
         Override(settings, _siloSettings);
@@ -157,6 +174,33 @@ internal sealed class Deployment : IAsyncDisposable
 
         Http.Dispose();
         await Database.DisposeAsync();
+        await Smtp.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = NpgsqlDataSource.Create(TestEnvironment.Postgres);
+        await using var drop = admin.CreateCommand($"DROP DATABASE IF EXISTS \"{_databaseName}\" WITH (FORCE)");
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    // The name is ours (a fixed prefix and a GUID), so it is safe to quote as an identifier.
+    private async Task CreateDatabaseAsync()
+    {
+        await using (var admin = NpgsqlDataSource.Create(TestEnvironment.Postgres))
+        await using (var create = admin.CreateCommand($"CREATE DATABASE \"{_databaseName}\""))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var migrate = ServiceProcess.Start("migrate", TestEnvironment.SiloDll, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = Postgres,
+        }, arguments: ["migrate"]);
+        await using (migrate)
+        {
+            if (await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)) != 0)
+            {
+                throw new InvalidOperationException($"migrating {_databaseName} failed:\n{migrate.Output()}");
+            }
+        }
     }
 
     private static void Override(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)

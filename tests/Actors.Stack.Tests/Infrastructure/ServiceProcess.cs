@@ -19,9 +19,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ServiceProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment)
+    public static ServiceProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, string[]? arguments = null)
     {
-        var info = new ProcessStartInfo("dotnet", [dll])
+        var info = new ProcessStartInfo("dotnet", [dll, .. arguments ?? []])
         {
             WorkingDirectory = Path.GetDirectoryName(dll),
             RedirectStandardOutput = true,
@@ -96,6 +96,29 @@ internal sealed class ServiceProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{Name} did not stop within {timeout} of SIGTERM:\n{Output()}");
         }
+    }
+
+    /// <summary>Waits for a one-shot command to finish; answers its exit code (killed and -1 after the timeout).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            return -1;
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies on the spot, as in a crash or an out-of-memory kill.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public string Output() => string.Join('\n', _output.TakeLast(80));

@@ -1,0 +1,30 @@
+using Actors.Grains.Data;
+using Actors.Grains.Events;
+using Actors.Grains.Outbox;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Grains.Email;
+
+/// <summary>
+/// Sends the welcome email of each new user, from the outbox, after sign-up has already answered.
+/// SMTP is not part of the database transaction, so delivery is at least once: if a silo dies after
+/// the server accepted a message and before the event is marked done, the event is redelivered and
+/// the message sent again with the same Message-ID.
+/// </summary>
+[ImplicitStreamSubscription(EventRoutes.WelcomeEmail)]
+public sealed class WelcomeEmailGrain(
+    EmailSender sender, IOptions<EmailOptions> options, OutboxStore store, GrainMetrics metrics, TimeProvider clock,
+    ILogger<WelcomeEmailGrain> logger)
+    : EventConsumer(store, metrics, clock, logger), IEventConsumerGrain
+{
+    protected override string Name => EventRoutes.WelcomeEmail;
+
+    protected override string Describe(Exception exception) => exception is SmtpCommandException smtp
+        ? $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}"
+        : base.Describe(exception);
+
+    protected override Task ApplyAsync(IDomainEvent e) =>
+        e is UserSignedUp signedUp ? sender.SendAsync(WelcomeEmail.Compose(signedUp, options.Value.From)) : Task.CompletedTask;
+}

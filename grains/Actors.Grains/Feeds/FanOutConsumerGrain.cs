@@ -1,0 +1,64 @@
+using Actors.Grains.Data;
+using Actors.Grains.Events;
+using Actors.Grains.Outbox;
+using Actors.Grains.Users;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Grains.Feeds;
+
+/// <summary>
+/// Carries new and deleted posts to followers' timelines, from the outbox. Up to
+/// <see cref="FeedOptions.FanOutLimit"/> followers an author's post goes to every follower's timeline
+/// (one query for the follower ids, then one call each; a timeline that is not in memory ignores it);
+/// above, it goes only to the author's <see cref="IAuthorPostsGrain"/>, which timelines merge in when
+/// read. Idempotent: timelines and author lists hold a post once, however often it is offered.
+/// </summary>
+[ImplicitStreamSubscription(EventRoutes.FanOut)]
+public sealed class FanOutConsumerGrain(
+    Database database, IOptions<FeedOptions> options, OutboxStore store, GrainMetrics metrics, TimeProvider clock,
+    ILogger<FanOutConsumerGrain> logger)
+    : EventConsumer(store, metrics, clock, logger), IEventConsumerGrain
+{
+    private readonly int _limit = options.Value.FanOutLimit;
+
+    protected override string Name => EventRoutes.FanOut;
+
+    protected override Task ApplyAsync(IDomainEvent e) => e switch
+    {
+        PostCreated created => Created(new TimelineEntry(created.PostId, created.AuthorId, created.OccurredAt)),
+        PostDeleted deleted => Deleted(deleted.PostId, deleted.AuthorId),
+        _ => Task.CompletedTask,
+    };
+
+    private async Task Created(TimelineEntry entry)
+    {
+        if (await IsMerged(entry.AuthorId).ConfigureAwait(true))
+        {
+            await GrainFactory.GetGrain<IAuthorPostsGrain>(entry.AuthorId).Add(entry).ConfigureAwait(true);
+            return;
+        }
+
+        var followers = await Followers(entry.AuthorId).ConfigureAwait(true);
+        await Task.WhenAll(followers.Select(f => GrainFactory.GetGrain<ITimelineGrain>(f).Offer(entry).AsTask())).ConfigureAwait(true);
+    }
+
+    private async Task Deleted(Guid postId, Guid authorId)
+    {
+        // Both, whatever the author's size now: the count may have crossed the limit since.
+        await GrainFactory.GetGrain<IAuthorPostsGrain>(authorId).Remove(postId).ConfigureAwait(true);
+        if (!await IsMerged(authorId).ConfigureAwait(true))
+        {
+            var followers = await Followers(authorId).ConfigureAwait(true);
+            await Task.WhenAll(followers.Select(f => GrainFactory.GetGrain<ITimelineGrain>(f).Withdraw(postId).AsTask())).ConfigureAwait(true);
+        }
+    }
+
+    private async Task<bool> IsMerged(Guid authorId) =>
+        await GrainFactory.GetGrain<IUserGrain>(authorId).GetProfile().ConfigureAwait(true) is { } author
+        && author.Counters.Followers >= _limit;
+
+    private Task<List<Guid>> Followers(Guid authorId) =>
+        database.ReadAsync("fan-out.followers", (connection, ct) =>
+            Sql.ReadAllAsync(Sql.Command(connection, FeedRows.Followers, Sql.Value(authorId)), r => r.GetGuid(0), ct));
+}

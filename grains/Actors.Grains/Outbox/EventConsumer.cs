@@ -1,0 +1,61 @@
+using Actors.Grains.Data;
+using Actors.Grains.Events;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace Actors.Grains.Outbox;
+
+/// <summary>
+/// A partition of one kind of background work, subscribed implicitly to its stream. It applies each
+/// event, then marks it done in the outbox; a failure schedules a retry (or parks the event). The
+/// effect must be idempotent: a redelivered event (lease ran out, relay restarted) is applied again,
+/// and the second completion finds the event already done.
+/// </summary>
+public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metrics, TimeProvider clock, ILogger logger)
+    : Grain, IStreamSubscriptionObserver, IAsyncObserver<OutboxDelivery>
+{
+    /// <summary>The consumer's name in metrics and logs.</summary>
+    protected abstract string Name { get; }
+
+    protected abstract Task ApplyAsync(IDomainEvent e);
+
+    /// <summary>The failure as the outbox records it (last_error), for operators reading dead letters.</summary>
+    protected virtual string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<OutboxDelivery>().ResumeAsync(this);
+
+    public async Task OnNextAsync(OutboxDelivery item, StreamSequenceToken? token = null)
+    {
+        var e = item.Event;
+        string outcome;
+        try
+        {
+            await ApplyAsync(e).ConfigureAwait(true);
+            outcome = await store.CompleteAsync(e.EventId).ConfigureAwait(true) ? "done" : "duplicate";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(logger, Name, e.EventId, item.Attempt, ex);
+            try
+            {
+                outcome = await store.FailAsync(e.EventId, item.Attempt, Describe(ex)).ConfigureAwait(true)
+                    ? "dead_lettered" : "retry";
+            }
+            catch (StoreUnavailableException)
+            {
+                outcome = "retry"; // the lease runs out and the event comes back
+            }
+        }
+
+        metrics.Consumed(Name, outcome, clock.GetUtcNow() - e.OccurredAt);
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Consumer} failed event {EventId} on attempt {Attempt}")]
+    private static partial void LogFailed(ILogger logger, string consumer, Guid eventId, int attempt, Exception exception);
+}

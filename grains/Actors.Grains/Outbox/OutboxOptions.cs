@@ -1,0 +1,50 @@
+namespace Actors.Grains.Outbox;
+
+/// <summary>The outbox relay and its consumers. Bound from the "Outbox" section.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Run a relay in this silo (every silo does by default; they never claim the same event).</summary>
+    public bool RelayEnabled { get; set; } = true;
+
+    /// <summary>Events claimed per query.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Events one relay has handed to consumers and not yet seen finished: the backpressure bound.</summary>
+    public int MaxInFlight { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a claimed event is left to its consumer before it is due again (a silo died, a message
+    /// was lost). Keep it above the slowest consumer's own timeout (Email:Timeout).
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle relay looks for due events; a write in the same silo wakes it at once.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Attempts before an event is parked as dead-lettered (an operator can replay it).</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Delay before the second attempt; it doubles each attempt, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Consumer grains per kind of work; events of one aggregate always go to the same one, in order.</summary>
+    public int Partitions { get; set; } = 16;
+
+    /// <summary>How long processed events are kept before they are purged.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    public bool IsValid() =>
+        BatchSize is >= 1 and <= 1000
+        && MaxInFlight >= BatchSize
+        && Lease > TimeSpan.Zero
+        && PollInterval > TimeSpan.Zero
+        && MaxAttempts >= 1
+        && RetryBaseDelay > TimeSpan.Zero
+        && RetryMaxDelay >= RetryBaseDelay
+        && Partitions is >= 1 and <= 1024
+        && Retention > TimeSpan.Zero;
+}

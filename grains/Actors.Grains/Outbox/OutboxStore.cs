@@ -1,0 +1,130 @@
+using Actors.Grains.Data;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Actors.Grains.Outbox;
+
+/// <summary>An outbox event a relay claimed: its row, decoded, and which attempt this is.</summary>
+public sealed record ClaimedEvent(long Seq, Guid EventId, string EventType, string Payload, int Attempt);
+
+/// <summary>A parked event, as the operator's list shows it.</summary>
+public sealed record DeadLetter(Guid EventId, string EventType, Guid AggregateId, int Attempts, DateTimeOffset DeadLetteredAt, string? LastError);
+
+/// <summary>
+/// The outbox's state changes, each one statement: claim due events under a lease, mark one done,
+/// schedule a retry with backoff (or park it as dead-lettered), and replay parked events.
+/// </summary>
+public sealed class OutboxStore(Database database, IOptions<OutboxOptions> options)
+{
+    private readonly OutboxOptions _options = options.Value;
+
+    // $1 relay, $2 batch size, $3 lease, $4 most events in flight for this relay. Claiming pushes
+    // next_attempt_at one lease ahead: the event is due again only if nobody finishes it meanwhile.
+    private const string ClaimSql = """
+        WITH due AS (
+            SELECT seq FROM outbox
+            WHERE processed_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at <= now()
+            ORDER BY next_attempt_at, seq
+            LIMIT LEAST($2, GREATEST(0, $4 - (
+                SELECT count(*) FROM outbox
+                WHERE leased_by = $1 AND leased_until > now() AND processed_at IS NULL AND dead_lettered_at IS NULL)))
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE outbox o SET attempts = o.attempts + 1, leased_by = $1, leased_until = now() + $3, next_attempt_at = now() + $3
+        FROM due WHERE o.seq = due.seq
+        RETURNING o.seq, o.event_id, o.event_type, o.payload::text, o.attempts
+        """;
+
+    private const string CompleteSql = """
+        UPDATE outbox SET processed_at = now(), leased_until = NULL, last_error = NULL
+        WHERE event_id = $1 AND processed_at IS NULL
+        """;
+
+    private const string CompleteManySql = """
+        UPDATE outbox SET processed_at = now(), leased_until = NULL
+        WHERE event_id = ANY($1) AND processed_at IS NULL
+        """;
+
+    // $1 event, $2 error, $3 delay, $4 attempts allowed. Answers true when the event is now parked.
+    private const string FailSql = """
+        UPDATE outbox SET leased_until = NULL, last_error = left($2, 2000), next_attempt_at = now() + $3,
+            dead_lettered_at = CASE WHEN attempts >= $4 THEN now() END
+        WHERE event_id = $1 AND processed_at IS NULL AND dead_lettered_at IS NULL
+        RETURNING dead_lettered_at IS NOT NULL
+        """;
+
+    private const string ReplaySql = """
+        UPDATE outbox SET dead_lettered_at = NULL, attempts = 0, next_attempt_at = now(), leased_until = NULL, last_error = NULL
+        WHERE dead_lettered_at IS NOT NULL AND ($1::uuid IS NULL OR event_id = $1)
+        RETURNING event_id
+        """;
+
+    private const string DeadLettersSql = """
+        SELECT event_id, event_type, aggregate_id, attempts, dead_lettered_at, last_error
+        FROM outbox WHERE dead_lettered_at IS NOT NULL
+        ORDER BY dead_lettered_at, seq LIMIT $1
+        """;
+
+    private const string PurgeSql = """
+        DELETE FROM outbox WHERE seq IN (
+            SELECT seq FROM outbox WHERE processed_at IS NOT NULL AND processed_at < now() - $1 LIMIT 10000)
+        """;
+
+    public Task<List<ClaimedEvent>> ClaimAsync(string relay) =>
+        database.WriteAsync("outbox.claim", (connection, ct) => Sql.ReadAllAsync(
+            Sql.Command(connection, ClaimSql, Sql.Value(relay), Sql.Value(_options.BatchSize), Sql.Value(_options.Lease),
+                Sql.Value(_options.MaxInFlight)),
+            r => new ClaimedEvent(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), ct));
+
+    /// <summary>Marks the event done; false when it already was (a redelivery).</summary>
+    public Task<bool> CompleteAsync(Guid eventId) =>
+        database.WriteAsync("outbox.complete", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, CompleteSql, Sql.Value(eventId));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        });
+
+    public Task CompleteAsync(IReadOnlyCollection<Guid> eventIds) =>
+        database.WriteAsync("outbox.complete", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, CompleteManySql, Sql.Value(eventIds.ToArray()));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        });
+
+    /// <summary>Schedules the next attempt with exponential backoff and jitter; true when the event was parked instead.</summary>
+    public Task<bool> FailAsync(Guid eventId, int attempt, string error) =>
+        database.WriteAsync("outbox.fail", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, FailSql,
+                Sql.Value(eventId), Sql.Value(error), Sql.Value(RetryDelay(attempt)), Sql.Value(_options.MaxAttempts));
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
+        });
+
+    /// <summary>Puts parked events (one, or all when null) back in the queue with fresh attempts.</summary>
+    public Task<List<Guid>> ReplayAsync(Guid? eventId) =>
+        database.WriteAsync("outbox.replay", (connection, ct) => Sql.ReadAllAsync(
+            Sql.Command(connection, ReplaySql, new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)eventId ?? DBNull.Value }),
+            r => r.GetGuid(0), ct));
+
+    public Task<List<DeadLetter>> DeadLettersAsync(int limit) =>
+        database.ReadAsync("outbox.dead-letters", (connection, ct) => Sql.ReadAllAsync(
+            Sql.Command(connection, DeadLettersSql, Sql.Value(limit)),
+            r => new DeadLetter(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetFieldValue<DateTimeOffset>(4),
+                r.IsDBNull(5) ? null : r.GetString(5)), ct));
+
+    /// <summary>Deletes processed events older than the retention, a bounded batch at a time; answers how many.</summary>
+    public Task<int> PurgeAsync() =>
+        database.WriteAsync("outbox.purge", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, PurgeSql, Sql.Value(_options.Retention));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        });
+
+    /// <summary>Base × 2^(attempt − 1), capped, then a random share between half and all of it (jitter).</summary>
+    public TimeSpan RetryDelay(int attempt)
+    {
+        var exponent = Math.Clamp(attempt - 1, 0, 30);
+        var ceiling = Math.Min(_options.RetryMaxDelay.TotalMilliseconds, _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent));
+        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+}

@@ -1,0 +1,157 @@
+using Actors.Grains.Email;
+using Actors.Grains.Outbox;
+using Actors.Grains.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Actors.Grains.Tests;
+
+/// <summary>The outbox relay and its consumers, against real PostgreSQL and a real SMTP server.</summary>
+[Collection(SharedCluster.Name)]
+public sealed class OutboxTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Sign_up_answers_before_a_slow_smtp_server_has_the_welcome_email_which_arrives_later()
+    {
+        fixture.Smtp.Delay = TimeSpan.FromSeconds(2);
+        try
+        {
+            var user = Fresh.User();
+            var id = Fresh.Id();
+            var result = await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
+            var answeredAt = DateTimeOffset.UtcNow;
+
+            Assert.True(result.Succeeded);
+            Assert.DoesNotContain(fixture.Smtp.Received, m => m.UserId == id.ToString());
+            var mail = await fixture.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
+            Assert.True(mail.ReceivedAt > answeredAt);
+            Assert.Equal(user.Email, mail.To);
+            Assert.StartsWith("Welcome to Actors", mail.Subject);
+            await AssertProcessedOnce(id, "UserSignedUp");
+        }
+        finally
+        {
+            fixture.Smtp.Delay = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_smtp_server_is_retried_with_backoff_until_it_accepts_the_mail()
+    {
+        var user = Fresh.User();
+        fixture.Smtp.FailNext(user.Email, 2);
+        var id = Fresh.Id();
+        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
+
+        await fixture.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
+        var (attempts, processed) = await Event(id, "UserSignedUp");
+        Assert.Equal(3, attempts);
+        Assert.True(processed);
+        Assert.Single(fixture.Smtp.Received, m => m.UserId == id.ToString());
+    }
+
+    [Fact]
+    public async Task A_poison_event_is_parked_after_its_attempts_and_delivered_once_replayed_after_the_fix()
+    {
+        var user = Fresh.User();
+        fixture.Smtp.Refuses = address => address.Equals(user.Email, StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            var id = Fresh.Id();
+            await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
+            var eventId = await Eventually.Until(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
+
+            var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
+            var parked = Assert.Single(await store.DeadLettersAsync(1000), d => d.EventId == eventId);
+            Assert.Equal(ClusterFixture.MaxAttempts, parked.Attempts);
+            Assert.Contains("550", parked.LastError, StringComparison.Ordinal);
+            Assert.DoesNotContain(fixture.Smtp.Received, m => m.UserId == id.ToString());
+
+            fixture.Smtp.Refuses = _ => false;
+            Assert.Equal([eventId!.Value], await store.ReplayAsync(eventId));
+            var mail = await fixture.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
+            Assert.Equal(WelcomeEmail.MessageIdOf(eventId.Value), mail.MessageId);
+            await AssertProcessedOnce(id, "UserSignedUp");
+        }
+        finally
+        {
+            fixture.Smtp.Refuses = _ => false;
+        }
+    }
+
+    [Fact]
+    public async Task Relays_claiming_at_the_same_moment_never_get_the_same_event()
+    {
+        // 500 events that all fall due at once, raced for by eight claimers besides the silos' relays.
+        var ids = Enumerable.Range(0, 500).Select(_ => Fresh.Id()).ToArray();
+        await TestDatabase.ExecuteAsync(fixture.Db, """
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at, next_attempt_at)
+            SELECT gen_random_uuid(), 'UserProfileUpdated', id,
+                   jsonb_build_object('eventId', gen_random_uuid(), 'userId', id, 'version', 2, 'occurredAt', now()), now(),
+                   now() + interval '1 second'
+            FROM unnest($1::uuid[]) AS id
+            """, ids);
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
+        var mine = ids.ToHashSet();
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            var got = new List<Guid>();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && await Pending(ids) > 0)
+            {
+                var batch = await store.ClaimAsync($"test-claimer-{i}");
+                await store.CompleteAsync([.. batch.Select(c => c.EventId)]);
+                got.AddRange(batch.Where(c => mine.Contains(AggregateOf(c))).Select(c => c.EventId));
+            }
+
+            return got;
+        }));
+
+        Assert.Equal(0, await Pending(ids));
+        var claimed = claims.SelectMany(c => c).ToList();
+        Assert.Equal(claimed.Count, claimed.Distinct().Count());
+        Assert.True(claims.Count(c => c.Count > 0) >= 2, "the claimers really raced");
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+            "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND attempts <> 1", ids));
+    }
+
+    private Task<long> Pending(Guid[] aggregates) => TestDatabase.ScalarAsync<long>(fixture.Db,
+        "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND processed_at IS NULL", aggregates);
+
+    private static Guid AggregateOf(ClaimedEvent claimed) =>
+        Data.OutboxEntry.Decode(claimed.EventType, claimed.Payload) is { } e ? e.AggregateId : Guid.Empty;
+
+    [Fact]
+    public void Retry_delays_grow_exponentially_with_jitter_up_to_the_cap()
+    {
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
+        for (var attempt = 1; attempt <= 6; attempt++)
+        {
+            var ceiling = 200 * Math.Pow(2, attempt - 1);
+            var delays = Enumerable.Range(0, 200).Select(_ => store.RetryDelay(attempt).TotalMilliseconds).ToList();
+            Assert.All(delays, d => Assert.InRange(d, ceiling / 2, ceiling));
+            Assert.True(delays.Distinct().Count() > 100, "delays are jittered");
+        }
+    }
+
+    private async Task<(int Attempts, bool Processed)> Event(Guid aggregate, string type)
+    {
+        await using var command = fixture.Db.CreateCommand(
+            "SELECT attempts, processed_at IS NOT NULL FROM outbox WHERE aggregate_id = $1 AND event_type = $2");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = aggregate });
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = type });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetInt32(0), reader.GetBoolean(1));
+    }
+
+    private async Task AssertProcessedOnce(Guid aggregate, string type)
+    {
+        var (_, processed) = await Eventually.Until(() => Event(aggregate, type), e => e.Processed, "the event is marked processed");
+        Assert.True(processed);
+        Assert.Single(fixture.Smtp.Received, m => m.UserId == aggregate.ToString());
+    }
+
+    private Task<Guid?> DeadLettered(Guid aggregate) =>
+        TestDatabase.ScalarAsync<Guid?>(fixture.Db,
+            "SELECT event_id FROM outbox WHERE aggregate_id = $1 AND dead_lettered_at IS NOT NULL", aggregate);
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using Actors.Stack.Tests.Infrastructure;
+using Npgsql;
+
+namespace Actors.Stack.Tests;
+
+[Collection(StackGroup.Name)]
+public sealed class WelcomeEmailTests(StackFixture fixture)
+{
+    [Fact]
+    public async Task Sign_up_answers_that_the_welcome_email_is_queued_and_it_arrives_over_smtp()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var email = $"{tag}@example.test";
+        var created = await (await fixture.Stack.Http.PostAsJsonAsync("/api/users",
+            new { handle = $"u_{tag}", email, displayName = "New Person", password = "correct horse battery" })).Json(HttpStatusCode.Created);
+
+        Assert.Equal("queued", created.GetProperty("welcomeEmail").GetString());
+        var id = created.GetProperty("id").GetGuid();
+        var mail = await fixture.Stack.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
+        Assert.Equal(email, mail.To);
+        Assert.False((await (await fixture.Stack.Http.GetAsync($"/api/users/{id}")).Json(HttpStatusCode.OK)).TryGetProperty("welcomeEmail", out _));
+    }
+}
+
+/// <summary>Its own stack: a silo is killed.</summary>
+public sealed class BackgroundWorkCrashTests
+{
+    private const int Users = 250;
+    private const int Posts = 250;
+    private const int Followers = 5;
+
+    [Fact]
+    public async Task Killing_a_silo_with_events_in_flight_loses_no_welcome_email_and_no_post_in_any_timeline()
+    {
+        await using var stack = await Deployment.StartAsync(silos: 2, siloSettings: new Dictionary<string, string>
+        {
+            // A dead relay's claims come back quickly.
+            ["Outbox__Lease"] = "00:00:05",
+            ["Outbox__RetryBaseDelay"] = "00:00:00.200",
+        });
+        stack.Smtp.Delay = TimeSpan.FromMilliseconds(20);
+        var (author, asAuthor, _) = await stack.NewUserAsync();
+        var followers = new List<(Guid Id, HttpClient Client)>();
+        for (var i = 0; i < Followers; i++)
+        {
+            var (id, client, _) = await stack.NewUserAsync();
+            (await client.PutAsync($"/api/users/{id}/following/{author}", null)).EnsureSuccessStatusCode();
+            (await client.GetAsync("/api/feed")).EnsureSuccessStatusCode(); // the timeline is now in memory
+            followers.Add((id, client));
+        }
+
+        // 500 events: 250 sign-ups (welcome emails) and 250 posts (fan-out), a silo killed midway.
+        var signedUp = 0;
+        var signUps = Parallel.ForEachAsync(Enumerable.Range(0, Users), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            var tag = $"crash{i}_{Guid.NewGuid():N}"[..20];
+            await Retried(stack.Http, "/api/users", new { handle = tag, email = $"{tag}@example.test", displayName = "Crash", password = "correct horse battery" });
+            Interlocked.Increment(ref signedUp);
+        });
+        var posting = Parallel.ForEachAsync(Enumerable.Range(0, Posts), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+            await Retried(asAuthor, "/api/posts", new { body = $"post {i}" }));
+        while (Volatile.Read(ref signedUp) < Users / 3)
+        {
+            await Task.Delay(20);
+        }
+
+        await stack.Silos[0].KillAsync();
+        await Task.WhenAll(signUps, posting);
+
+        // Every event is finished by the surviving silo: those the dead relay held come back after their lease.
+        await using var db = NpgsqlDataSource.Create(stack.Postgres);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        long pending;
+        do
+        {
+            await Task.Delay(250);
+            await using var count = db.CreateCommand("SELECT count(*) FROM outbox WHERE processed_at IS NULL");
+            pending = (long)(await count.ExecuteScalarAsync())!;
+        }
+        while (pending > 0 && DateTime.UtcNow < deadline);
+        Assert.Equal(0, pending);
+
+        // One welcome email per new user: each user's messages carry exactly one Message-ID.
+        var crashUsers = await Ids(db, "SELECT id FROM users WHERE handle LIKE 'crash%'");
+        Assert.Equal(Users, crashUsers.Count);
+        var mail = stack.Smtp.Received.Where(m => m.UserId is not null).GroupBy(m => Guid.Parse(m.UserId!)).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.All(crashUsers, u => Assert.Single(mail[u].Select(m => m.MessageId).Distinct()));
+
+        // Each post exactly once in each follower's timeline.
+        var posts = await Ids(db, "SELECT id FROM posts WHERE author_id = $1", author);
+        Assert.Equal(Posts, posts.Count);
+        foreach (var (_, client) in followers)
+        {
+            var seen = await Feed(client);
+            Assert.Equal(Posts, seen.Count);
+            Assert.Equal(posts.Order(), seen.Order());
+        }
+    }
+
+    // Posts with an Idempotency-Key and repeats it while the cluster answers 503 (a silo just died).
+    private static async Task Retried(HttpClient client, string url, object body)
+    {
+        var key = Guid.NewGuid().ToString();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            try
+            {
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    return;
+                }
+
+                Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline,
+                    $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            catch (TaskCanceledException) when (DateTime.UtcNow < deadline)
+            {
+                // Timed out against the dead silo: the key makes the repeat safe.
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<List<Guid>> Feed(HttpClient client)
+    {
+        var ids = new List<Guid>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await client.GetAsync("/api/feed?limit=100" + (cursor is null ? "" : $"&cursor={cursor}"))).Json(HttpStatusCode.OK);
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return ids;
+    }
+
+    private static async Task<List<Guid>> Ids(NpgsqlDataSource db, string sql, params object[] args)
+    {
+        await using var command = db.CreateCommand(sql);
+        foreach (var arg in args)
+        {
+            command.Parameters.AddWithValue(arg);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+}
