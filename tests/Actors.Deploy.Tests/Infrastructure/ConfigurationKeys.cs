@@ -4,11 +4,12 @@ using System.Text.RegularExpressions;
 namespace Actors.Deploy.Tests.Infrastructure;
 
 /// <summary>
-/// The configuration keys the product reads, derived from its sources: every key in the hosts'
-/// appsettings.json files, every property of an options class bound from a section
-/// (<c>const string Section = "..."</c>), every <c>GetConnectionString("...")</c>, and every literal key
-/// passed to <c>GetValue</c> or an indexer on a configuration. Keys compare case-insensitively, as
-/// .NET configuration does.
+/// The configuration keys the product reads, derived from its sources: every property of an options
+/// class bound from a section (<c>const string Section = "..."</c>), every <c>GetConnectionString("...")</c>,
+/// every literal key passed to <c>GetValue</c> or an indexer on a configuration, and the keys of the
+/// hosts' appsettings.json files outside those sections (Urls, Logging). Inside a section that has an
+/// options class only the class counts: an appsettings.json entry the class no longer has is read by
+/// nobody. Keys compare case-insensitively, as .NET configuration does.
 /// </summary>
 internal static partial class ConfigurationKeys
 {
@@ -26,17 +27,13 @@ internal static partial class ConfigurationKeys
     private static HashSet<string> Extract()
     {
         var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in Repository.Files("appsettings*.json", SourceFolders))
-        {
-            using var json = JsonDocument.Parse(File.ReadAllText(file));
-            AddLeaves(json.RootElement, "", keys);
-        }
-
+        var sections = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var file in Repository.Files("*.cs", SourceFolders))
         {
             var code = File.ReadAllText(file);
             foreach (Match section in SectionConstant().Matches(code))
             {
+                sections.Add(section.Groups["section"].Value);
                 foreach (var property in PropertiesOfEnclosingClass(code, section.Index))
                 {
                     keys.Add($"{section.Groups["section"].Value}:{property}");
@@ -52,6 +49,14 @@ internal static partial class ConfigurationKeys
             {
                 keys.Add(literal.Groups["key"].Value);
             }
+        }
+
+        foreach (var file in Repository.Files("appsettings*.json", SourceFolders))
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(file));
+            var leaves = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            AddLeaves(json.RootElement, "", leaves);
+            keys.UnionWith(leaves.Where(key => !sections.Contains(key.Split(':')[0])));
         }
 
         return keys;

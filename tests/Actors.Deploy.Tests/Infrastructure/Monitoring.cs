@@ -60,7 +60,10 @@ internal static partial class DeployGuide
 {
     public const string File = "deploy/README.md";
 
-    /// <summary>Secrets the guide creates with <c>kubectl create secret generic NAME --from-literal=KEY=...</c>, with their keys.</summary>
+    /// <summary>
+    /// Secrets the guide creates with <c>kubectl create secret generic NAME --from-literal=KEY=...</c>, with the
+    /// keys that every such command for that name creates (an operator may follow any one of them).
+    /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> OperatorSecrets()
     {
         var text = Repository.Read(File).Replace("\\\n", " ", StringComparison.Ordinal);
@@ -70,7 +73,9 @@ internal static partial class DeployGuide
             var create = CreateSecret().Match(line);
             if (create.Success)
             {
-                secrets[create.Groups["name"].Value] = LiteralKey().Matches(line).Select(m => m.Groups["key"].Value).ToHashSet(StringComparer.Ordinal);
+                var name = create.Groups["name"].Value;
+                var keys = LiteralKey().Matches(line).Select(m => m.Groups["key"].Value).ToHashSet(StringComparer.Ordinal);
+                secrets[name] = secrets.TryGetValue(name, out var earlier) ? keys.Intersect(earlier).ToHashSet(StringComparer.Ordinal) : keys;
             }
         }
 
