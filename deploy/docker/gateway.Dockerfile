@@ -27,7 +27,8 @@ EXPOSE 8080
 # The non-root user the .NET images provide (uid 1654).
 USER $APP_UID
 # Liveness only: the process answers HTTP. No curl in the image, so bash speaks HTTP itself.
-# Readiness (a silo reachable, Redis) is /health/ready; orchestrators probe it themselves.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+# Readiness (a silo reachable, Redis) is /health/ready; orchestrators probe it themselves. HTTP
+# starts only once the Orleans client has reached a silo, hence the long start period.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=120s --retries=3 \
   CMD bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && head -n 1 <&3 | grep -q " 200 "'
 ENTRYPOINT ["dotnet", "Actors.Gateway.dll"]

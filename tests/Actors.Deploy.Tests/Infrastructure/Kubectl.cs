@@ -26,7 +26,7 @@ internal static class Kubectl
         {
             throw new InvalidOperationException(
                 "kubectl is not on PATH. The deployment tests render deploy/k8s with `kubectl kustomize`, which needs " +
-                "no cluster and no network: install kubectl (Debian: apt-get install kubectl) and run the tests again.", ex);
+                "no cluster and no network: install kubectl (for example the kubectl package from the Kubernetes apt repository) and run the tests again.", ex);
         }
 
         using (process)
