@@ -11,6 +11,14 @@ TEST_DATABASE="${TEST_DATABASE:-actors_test}"
 RESULTS="$ACTORS_ROOT/tests/results"
 
 ensure_packages
+# The deploy tests render the Kubernetes manifests with kubectl (no cluster needed).
+if ! command -v kubectl >/dev/null; then
+  if is_root && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubectl >/dev/null 2>&1; then
+    log "installed kubectl"
+  else
+    die "kubectl is required by the deploy tests: install it (https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/) and run again"
+  fi
+fi
 ensure_secrets
 ensure_postgres
 ensure_database "$TEST_DATABASE" fresh

@@ -1,4 +1,5 @@
 using Actors.Grains;
+using Actors.Grains.Outbox;
 using Actors.ServiceDefaults;
 using Actors.Silo;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,17 @@ if (args is ["migrate", ..])
     var applied = await migrateHost.Services.GetRequiredService<Migrator>().ApplyAsync(Migrator.DefaultDirectory);
     Console.WriteLine(applied.Count == 0 ? "schema is up to date" : $"applied {applied.Count} migration(s): {string.Join(", ", applied)}");
     return 0;
+}
+
+if (args is ["outbox", ..])
+{
+    // Operators' commands: list dead-lettered events, and put them back in the queue once fixed.
+    var outboxBuilder = Host.CreateApplicationBuilder();
+    outboxBuilder.Services.AddActorsStorage(outboxBuilder.Configuration);
+    outboxBuilder.Services.AddSingleton<OutboxStore>();
+    outboxBuilder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+    using var outboxHost = outboxBuilder.Build();
+    return await OutboxCommands.RunAsync(outboxHost.Services.GetRequiredService<OutboxStore>(), args[1..], Console.Out);
 }
 
 var builder = WebApplication.CreateBuilder(args);

@@ -101,6 +101,9 @@ internal sealed class Deployment : IAsyncDisposable
             ["Silo__ShutdownTimeout"] = "00:00:15",
             // A trending test sees its likes ranked within seconds, not after the production 10 s.
             ["Feed__TrendingRefresh"] = "00:00:01",
+            // A failing event is parked after three quick attempts, within a test's patience.
+            ["Outbox__MaxAttempts"] = "3",
+            ["Outbox__RetryBaseDelay"] = "00:00:00.200",
             // Welcome emails go over SMTP to the server this test process runs.
             ["Email__SmtpHost"] = "127.0.0.1",
             ["Email__SmtpPort"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -142,6 +145,16 @@ internal sealed class Deployment : IAsyncDisposable
 
         Gateway = ServiceProcess.Start("gateway", TestEnvironment.GatewayDll, settings);
         await Gateway.WaitUntilHealthyAsync(Http, new Uri(Http.BaseAddress!, "/health/ready"), StartTimeout);
+    }
+
+    /// <summary>Runs a one-shot silo command (migrate, outbox ...) against this stack's database; answers exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> SiloCommandAsync(params string[] arguments)
+    {
+        await using var command = ServiceProcess.Start(arguments[0], TestEnvironment.SiloDll,
+            new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = Postgres }, arguments);
+        var exitCode = await command.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(100); // the last output lines arrive after the exit
+        return (exitCode, command.Output());
     }
 
     /// <summary>Signs up a fresh user and logs in: returns the user's id and an HTTP client carrying the token.</summary>
