@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
                 + "positive durations, TrendingMaxAge >= TrendingRefresh, TrendingSize 1..100.")
             .ValidateOnStart();
         services.AddSingleton<FeedAssembler>();
+        services.AddSingleton<PostSnapshots>();
         return services;
     }
 

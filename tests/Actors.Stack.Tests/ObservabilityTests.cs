@@ -27,8 +27,15 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
         Assert.True(Value(silo, "actors_db_operation_duration_seconds_count", "kind=\"write\"") > 0);
         Assert.True(Value(silo, "orleans_catalog_activations") > 0);
         Assert.True(Value(silo, "db_client_connection_max") > 0);
-        // Events are written to the outbox and nothing consumes them yet.
-        await WaitFor(async () => Value(await Scrape(Stack.SiloMetrics(0)), "actors_outbox_pending") > 0);
+        // The sign-ups' events were relayed and their welcome emails sent, and the backlog gauges are exported.
+        await WaitFor(async () =>
+        {
+            var both = await Scrape(Stack.SiloMetrics(0));
+            return Value(both, "actors_outbox_relayed_total") > 0
+                && Value(both, "actors_outbox_consumer_lag_seconds_count", "consumer=\"welcome-email\"", "outcome=\"done\"") > 0;
+        });
+        Assert.Contains("actors_outbox_pending{", silo, StringComparison.Ordinal);
+        Assert.Contains("actors_outbox_oldest_pending_age_seconds{", silo, StringComparison.Ordinal);
         // Buckets fine enough to read p99 below 10 ms.
         Assert.Contains("http_server_request_duration_seconds_bucket{", gateway, StringComparison.Ordinal);
         Assert.Contains("le=\"0.0015\"", gateway, StringComparison.Ordinal);

@@ -9,9 +9,11 @@ namespace Actors.Grains.Feeds;
 /// grain is asked for what it already holds (no query), the misses of each kind are read with one
 /// batch query, and those rows are handed to their grains so the next page finds them hot. A page
 /// therefore costs no round trip when hot and at most one for posts plus one for authors when cold.
+/// Posts another page showed within the last moment come from the silo's <see cref="PostSnapshots"/>
+/// without a call; authors are asked every time, so a profile edit shows on the next page.
 /// Runs inside the calling grain's turn (awaits resume on its scheduler).
 /// </summary>
-public sealed class FeedAssembler(IGrainFactory grains, Database database)
+public sealed class FeedAssembler(IGrainFactory grains, Database database, PostSnapshots snapshots)
 {
     /// <param name="entries">Newest first; the items keep this order.</param>
     /// <param name="rows">Posts the caller has just read from PostgreSQL, to prime instead of asking again.</param>
@@ -20,11 +22,18 @@ public sealed class FeedAssembler(IGrainFactory grains, Database database)
         IReadOnlyList<TimelineEntry> entries, IReadOnlyDictionary<Guid, Post>? rows = null)
     {
         var posts = await Task.WhenAll(entries.Select(e =>
-            rows is not null && rows.TryGetValue(e.PostId, out var row)
-                ? PrimePost(row)
-                : grains.GetGrain<IPostGrain>(e.PostId).Peek().AsTask())).ConfigureAwait(true);
+            rows is not null && rows.TryGetValue(e.PostId, out var row) ? PrimePost(row)
+            : snapshots.TryGet(e.PostId, out var copy) ? Task.FromResult(new Cached<Post>(true, copy))
+            : grains.GetGrain<IPostGrain>(e.PostId).Peek().AsTask())).ConfigureAwait(true);
         await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", FeedRows.PostsByIds, PostRows.Read, row => row.Id,
             row => grains.GetGrain<IPostGrain>(row.Id).Prime(row)).ConfigureAwait(true);
+        foreach (var post in posts)
+        {
+            if (post.Value is not null)
+            {
+                snapshots.Keep(post.Value);
+            }
+        }
 
         var authorIds = posts.Where(p => p.Value is not null).Select(p => p.Value!.AuthorId).Distinct().ToArray();
         var authors = await Task.WhenAll(authorIds.Select(id => grains.GetGrain<IUserGrain>(id).PeekAuthor().AsTask())).ConfigureAwait(true);

@@ -20,6 +20,15 @@ public sealed class FeedOptions
     /// </summary>
     public TimeSpan TimelineMaxAge { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a silo reuses its copy of a post for feed and trending pages (zero: never): the most a
+    /// like count on such a page lags, and the most a deleted post can outlive its fan-out there.
+    /// </summary>
+    public TimeSpan PostSnapshotTtl { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most post copies a silo keeps for pages.</summary>
+    public int PostSnapshotCapacity { get; set; } = 50_000;
+
     /// <summary>Likes newer than this count towards trending.</summary>
     public TimeSpan TrendingWindow { get; set; } = TimeSpan.FromHours(24);
 
@@ -37,6 +46,8 @@ public sealed class FeedOptions
         FanOutLimit >= 1
         && TimelineLength is >= 100 and <= 10_000
         && TimelineMaxAge > TimeSpan.Zero
+        && PostSnapshotTtl >= TimeSpan.Zero
+        && PostSnapshotCapacity >= 1
         && TrendingWindow > TimeSpan.Zero
         && TrendingRefresh > TimeSpan.Zero
         && TrendingMaxAge >= TrendingRefresh

@@ -1,5 +1,6 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
+using Actors.Grains.Feeds;
 using Actors.Grains.Outbox;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,8 @@ namespace Actors.Grains.Posts;
 /// author counter and outbox event in one statement), then change memory, then tell the author's grain
 /// its new counters.
 /// </summary>
-public sealed class PostGrain(Database database, GrainMetrics metrics, OutboxSignal outbox, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
+public sealed class PostGrain(
+    Database database, GrainMetrics metrics, OutboxSignal outbox, PostSnapshots snapshots, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
 {
     private readonly RowCache<Post> _row = new(clock);
 
@@ -172,6 +174,7 @@ public sealed class PostGrain(Database database, GrainMetrics metrics, OutboxSig
 
         // Gone either way: deleted now, or already deleted outside this activation.
         _row.Set(null);
+        snapshots.Forget(Id);
         DeactivateOnIdle();
         if (counters is null)
         {
