@@ -43,9 +43,9 @@ public sealed class OutboxTests(ClusterFixture fixture)
         await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
 
         await fixture.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
-        var (attempts, processed) = await Event(id, "UserSignedUp");
+        // The server has the mail a moment before the consumer marks the event done.
+        var (attempts, _) = await Eventually.Until(() => Event(id, "UserSignedUp"), e => e.Processed, "the event is marked processed");
         Assert.Equal(3, attempts);
-        Assert.True(processed);
         Assert.Single(fixture.Smtp.Received, m => m.UserId == id.ToString());
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Actors.Stack.Tests.Infrastructure;
+using Npgsql;
 
 namespace Actors.Stack.Tests;
 
@@ -31,6 +32,18 @@ public sealed class DurabilityTests
             await silo.StopAsync(TimeSpan.FromSeconds(30));
         }
 
+        // A backlog waiting for the relays when the silos start: they must relay it once started, not
+        // stumble over streams that do not exist yet.
+        await using var db = NpgsqlDataSource.Create(stack.Postgres);
+        await using (var backlog = db.CreateCommand("""
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
+            SELECT gen_random_uuid(), 'UserProfileUpdated', id, jsonb_build_object('eventId', gen_random_uuid(), 'userId', id, 'version', 2, 'occurredAt', now()), now()
+            FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, 2000)) ids
+            """))
+        {
+            await backlog.ExecuteNonQueryAsync();
+        }
+
         await Task.WhenAll(stack.StartSiloAsync(0), stack.StartSiloAsync(1));
 
         // The gateway is not restarted: it finds the new silos through Redis by itself.
@@ -38,6 +51,24 @@ public sealed class DurabilityTests
         {
             Assert.Equal(json, await ReadAsync(stack.Http, url, retryUntil: DateTime.UtcNow.AddSeconds(60)));
         }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        long pending;
+        do
+        {
+            await using var count = db.CreateCommand("SELECT count(*) FROM outbox WHERE processed_at IS NULL");
+            pending = (long)(await count.ExecuteScalarAsync())!;
+        }
+        while (pending > 0 && DateTime.UtcNow < deadline && await Pause());
+
+        Assert.Equal(0, pending);
+        Assert.All(stack.Silos.TakeLast(2), s => Assert.False(s.HasExited, s.Output()));
+    }
+
+    private static async Task<bool> Pause()
+    {
+        await Task.Delay(200);
+        return true;
     }
 
     private static async Task<string> ReadAsync(HttpClient http, string url, DateTime? retryUntil = null)

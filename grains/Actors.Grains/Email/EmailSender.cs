@@ -42,6 +42,12 @@ public sealed class EmailSender(IOptions<EmailOptions> options) : IAsyncDisposab
                 {
                     reused.Dispose();
                 }
+                catch
+                {
+                    // Refused (an SMTP error reply): the attempt fails, and the connection is not trusted again.
+                    reused.Dispose();
+                    throw;
+                }
             }
 
             var client = new SmtpClient { Timeout = (int)_options.Timeout.TotalMilliseconds };

@@ -18,7 +18,7 @@ namespace Actors.Grains.Outbox;
 /// </summary>
 public sealed partial class OutboxRelay(
     IClusterClient cluster, OutboxStore store, OutboxSignal signal, GrainMetrics metrics, IOptions<OutboxOptions> options,
-    ILogger<OutboxRelay> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan PurgePeriod = TimeSpan.FromHours(1);
     private readonly OutboxOptions _options = options.Value;
@@ -33,9 +33,18 @@ public sealed partial class OutboxRelay(
             return;
         }
 
+        // Relay only while the silo is up: streams exist once it has started, and the relay stops as
+        // soon as shutdown begins, before the silo hands its activations over.
+        if (!await Started(stoppingToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var stop = stopping.Token;
         var streams = cluster.GetStreamProvider(StreamNames.Provider);
         var purgeAt = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             var claimed = 0;
             try
@@ -58,19 +67,41 @@ public sealed partial class OutboxRelay(
             {
                 LogUnavailable(logger, ex.Message);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Whatever went wrong, the relay keeps going: claimed events come back after their lease.
+                LogRelayFailed(logger, ex);
+                claimed = 0;
+            }
 
             // A full batch means more may be due: go again at once. Otherwise wait for a nudge or the poll.
             if (claimed < _options.BatchSize)
             {
                 try
                 {
-                    await signal.WaitAsync(_options.PollInterval, stoppingToken).ConfigureAwait(false);
+                    await signal.WaitAsync(_options.PollInterval, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
             }
+        }
+    }
+
+    private async Task<bool> Started(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task.ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -132,6 +163,9 @@ public sealed partial class OutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay paused, PostgreSQL unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay pass failed; retrying")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand event {EventId} to its consumer: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, Guid eventId, string reason);
