@@ -1,3 +1,4 @@
+using Actors.Gateway.Analytics;
 using Actors.Gateway.Api;
 using Actors.Gateway.Auth;
 using Actors.Gateway.Hosting;
@@ -16,6 +17,9 @@ builder.Services.AddActorsRateLimits();
 builder.Services.AddActorsOpenApi();
 builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<ViewOptions>().BindConfiguration(ViewOptions.Section);
+builder.Services.AddSingleton<ViewCounter>();
+builder.Services.AddHostedService<ViewPublisher>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJson.Default));
 builder.Services.AddHealthChecks()
     .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])

@@ -1,3 +1,4 @@
+using Actors.Grains.Analytics;
 using Actors.Grains.Data;
 using Actors.Grains.Email;
 using Actors.Grains.Feeds;
@@ -53,6 +54,9 @@ public static class ServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
             .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set.")
+            .ValidateOnStart();
+        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section)
+            .Validate(o => o.IsValid(), "Analytics settings out of range: positive FlushInterval, MaxPendingPosts >= 1.")
             .ValidateOnStart();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxStore>();

@@ -78,7 +78,14 @@ public sealed class FeedApiTests(StackFixture fixture)
         var postId = post.GetProperty("id").GetGuid();
         await using (var db = NpgsqlDataSource.Create(fixture.Stack.Postgres))
         {
-            await using var command = db.CreateCommand("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM likes GROUP BY post_id) t");
+            // The best score so far (likes, plus a tenth of views: the ranking's default weights).
+            await using var command = db.CreateCommand("""
+                SELECT coalesce(max(score), 0)::bigint FROM (
+                    SELECT post_id, sum(s) AS score FROM (
+                        SELECT post_id, count(*)::float8 AS s FROM likes GROUP BY post_id
+                        UNION ALL SELECT post_id, sum(views)::float8 * 0.1 FROM post_view_buckets GROUP BY post_id) x
+                    GROUP BY post_id) t
+                """);
             var most = (long)(await command.ExecuteScalarAsync())!;
             for (var i = 0; i <= most; i++)
             {
@@ -112,6 +119,41 @@ public sealed class FeedApiTests(StackFixture fixture)
         while (after.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("id").GetGuid() == postId) && DateTime.UtcNow < gone && await Pause());
 
         Assert.DoesNotContain(after.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetGuid() == postId);
+    }
+
+    [Fact]
+    public async Task Post_views_304s_included_reach_postgresql_in_batches_as_totals_and_hourly_buckets()
+    {
+        var (_, author, _) = await fixture.Stack.NewUserAsync();
+        var post = await (await author.PostJson("/api/posts", new { body = "read a lot" })).Json(HttpStatusCode.Created);
+        var postId = post.GetProperty("id").GetGuid();
+        string? etag = null;
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = etag is null ? await fixture.Stack.Http.GetAsync($"/api/posts/{postId}")
+                : await fixture.Stack.Http.GetWith($"/api/posts/{postId}", "If-None-Match", etag);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.NotModified);
+            etag ??= response.Headers.ETag!.ToString();
+        }
+
+        // 30 views (a 304 is a view too) in the post's total and in this hour's bucket, written by
+        // aggregator grains in batches.
+        await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        (long Total, long Bucketed) views;
+        do
+        {
+            await using var command = db.CreateCommand("""
+                SELECT view_count, (SELECT coalesce(sum(views), 0)::bigint FROM post_view_buckets WHERE post_id = $1) FROM posts WHERE id = $1
+                """);
+            command.Parameters.AddWithValue(postId);
+            await using var reader = await command.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            views = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+        while (views.Total < 30 && DateTime.UtcNow < deadline && await Pause());
+
+        Assert.Equal((30L, 30L), views);
     }
 
     private static async Task<bool> Pause()

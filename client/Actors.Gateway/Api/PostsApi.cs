@@ -1,3 +1,4 @@
+using Actors.Gateway.Analytics;
 using Actors.Gateway.Auth;
 using Actors.Grains;
 using Actors.Grains.Posts;
@@ -15,7 +16,7 @@ internal static class PostsApi
         posts.MapPost("/", CreatePost).RequireAuthorization().WithName("CreatePost").WithSummary("Publish a post as the caller.")
             .WithDescription("Honours Idempotency-Key. Problem codes: validation_failed, bad_request, unauthorized, invalid_idempotency_key, idempotency_key_reused.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        posts.MapGet("/{id}", GetPost).WithName("GetPost").WithSummary("A post.")
+        posts.MapGet("/{id}", GetPost).WithName("GetPost").WithSummary("A post; counts a view (in the background).")
             .WithDescription("Projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_fields, post_not_found.")
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         posts.MapDelete("/{id}", DeletePost).RequireAuthorization().WithName("DeletePost").WithSummary("Delete your own post.")
@@ -109,7 +110,7 @@ internal static class PostsApi
     }
 
     public static async Task<Results<JsonPayload<PostResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetPost(
-        string id, IGrainFactory grains, HttpContext http, string? fields)
+        string id, IGrainFactory grains, ViewCounter views, HttpContext http, string? fields)
     {
         if (!Input.TryParseId(id, out var postId))
         {
@@ -127,6 +128,7 @@ internal static class PostsApi
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.PostNotFound, "No such post.");
         }
 
+        views.Count(postId);
         CacheHeaders.Post(http.Response);
         return UsersApi.NotModifiedOr(http, ETags.For(post, selected), () => JsonPayload.Of(PostResponse.From(post, selected)));
     }

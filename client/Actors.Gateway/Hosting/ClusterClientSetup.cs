@@ -31,6 +31,8 @@ internal static partial class ClusterClientSetup
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
             client.AddActivityPropagation();
+            // Post views travel to the silos' aggregators on a stream.
+            client.AddMemoryStreams(StreamNames.Provider);
         });
         return builder;
     }

@@ -32,6 +32,9 @@ public sealed class FeedOptions
     /// <summary>Likes newer than this count towards trending.</summary>
     public TimeSpan TrendingWindow { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>What one view weighs in the trending score against one like.</summary>
+    public double TrendingViewWeight { get; set; } = 0.1;
+
     /// <summary>A ranking older than this is recomputed in the background while it is still served.</summary>
     public TimeSpan TrendingRefresh { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -51,5 +54,6 @@ public sealed class FeedOptions
         && TrendingWindow > TimeSpan.Zero
         && TrendingRefresh > TimeSpan.Zero
         && TrendingMaxAge >= TrendingRefresh
-        && TrendingSize is >= 1 and <= 100;
+        && TrendingSize is >= 1 and <= 100
+        && TrendingViewWeight >= 0;
 }

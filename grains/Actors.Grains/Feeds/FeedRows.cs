@@ -80,17 +80,22 @@ internal static class FeedRows
 
     public const string UsersByIds = $"SELECT {UserRows.Columns} FROM users WHERE id = ANY($1)";
 
-    // Posts with the most likes since $1, by likes_recent_idx; ties newest post first. $2 how many.
-    public const string MostLiked = """
-        SELECT p.id, p.author_id, p.created_at
-        FROM (
-            SELECT post_id, count(*) AS likes FROM likes WHERE created_at >= $1
+    // Trending: posts by likes since $1 (likes_recent_idx) plus $3 times their views in the hours since
+    // then (post_view_buckets_recent_idx); ties newest post first. $2 how many.
+    public const string Ranking = """
+        WITH scores AS (
+            SELECT post_id, count(*)::float8 AS score FROM likes WHERE created_at >= $1 GROUP BY post_id
+            UNION ALL
+            SELECT post_id, sum(views)::float8 * $3 FROM post_view_buckets WHERE bucket >= date_trunc('hour', $1) GROUP BY post_id
+        ), ranked AS (
+            SELECT post_id, sum(score) AS score FROM scores
             GROUP BY post_id
-            ORDER BY likes DESC, post_id DESC
+            ORDER BY score DESC, post_id DESC
             LIMIT $2
-        ) ranked
-        JOIN posts p ON p.id = ranked.post_id
-        ORDER BY ranked.likes DESC, ranked.post_id DESC
+        )
+        SELECT p.id, p.author_id, p.created_at
+        FROM ranked JOIN posts p ON p.id = ranked.post_id
+        ORDER BY ranked.score DESC, ranked.post_id DESC
         """;
 
     public static TimelineEntry EntryOf(Post post) => new(post.Id, post.AuthorId, post.CreatedAt);

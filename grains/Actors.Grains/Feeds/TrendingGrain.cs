@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 namespace Actors.Grains.Feeds;
 
 /// <summary>
-/// The cluster's trending ranking: posts with the most likes within <see cref="FeedOptions.TrendingWindow"/>.
+/// The cluster's trending ranking: posts by likes within <see cref="FeedOptions.TrendingWindow"/>, plus
+/// <see cref="FeedOptions.TrendingViewWeight"/> times their views in that window.
 /// A read gets the last ranking at once; when it is older than <see cref="FeedOptions.TrendingRefresh"/>
 /// one background recomputation starts (stale-while-revalidate). A ranking older than
 /// <see cref="FeedOptions.TrendingMaxAge"/> is never served: that read waits for the new one.
@@ -55,8 +56,8 @@ public sealed partial class TrendingGrain(Database database, IOptions<FeedOption
             {
                 var computedAt = Time.Now(clock);
                 var entries = await database.ReadAsync("trending.rank", (connection, ct) =>
-                    Sql.ReadAllAsync(Sql.Command(connection, FeedRows.MostLiked,
-                        Sql.Value(computedAt - _options.TrendingWindow), Sql.Value(_options.TrendingSize)),
+                    Sql.ReadAllAsync(Sql.Command(connection, FeedRows.Ranking,
+                        Sql.Value(computedAt - _options.TrendingWindow), Sql.Value(_options.TrendingSize), Sql.Value(_options.TrendingViewWeight)),
                         r => new TimelineEntry(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2)), ct)).ConfigureAwait(true);
                 return _ranking = new TrendingRanking(entries, computedAt);
             }

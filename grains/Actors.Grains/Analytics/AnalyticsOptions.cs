@@ -1,0 +1,18 @@
+namespace Actors.Grains.Analytics;
+
+/// <summary>Post-view aggregation in the silo. Bound from the "Analytics" section.</summary>
+public sealed class AnalyticsOptions
+{
+    public const string Section = "Analytics";
+
+    /// <summary>
+    /// How often an aggregator writes the views it gathered (one statement per batch). A silo that dies
+    /// loses at most this much of the views its aggregators held.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most distinct posts an aggregator holds while PostgreSQL is unreachable; beyond, new views are dropped.</summary>
+    public int MaxPendingPosts { get; set; } = 100_000;
+
+    public bool IsValid() => FlushInterval > TimeSpan.Zero && MaxPendingPosts >= 1;
+}
