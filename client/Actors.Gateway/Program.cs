@@ -45,6 +45,7 @@ app.UseAuthorization();
 app.MapUsersApi();
 app.MapPostsApi();
 app.MapFeedsApi();
+app.MapAvatarsApi();
 app.MapSessionsApi();
 app.MapActorsMetrics().DisableRateLimiting();
 app.MapOpenApi("/openapi/{documentName}.json");

@@ -14,4 +14,6 @@ public static class ErrorCodes
     public const string NotAuthor = "not_author";
     public const string CannotFollowSelf = "cannot_follow_self";
     public const string IdempotencyKeyInUse = "idempotency_key_in_use";
+    public const string InvalidAvatar = "invalid_avatar";
+    public const string UnsupportedImageType = "unsupported_image_type";
 }

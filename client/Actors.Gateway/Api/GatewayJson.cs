@@ -19,6 +19,7 @@ namespace Actors.Gateway.Api;
 [JsonSerializable(typeof(PageResponse<UserResponse>))]
 [JsonSerializable(typeof(PageResponse<PostResponse>))]
 [JsonSerializable(typeof(PageResponse<FeedItemResponse>))]
+[JsonSerializable(typeof(AvatarAcceptedResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 internal sealed partial class GatewayJson : JsonSerializerContext;

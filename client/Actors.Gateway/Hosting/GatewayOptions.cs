@@ -20,6 +20,9 @@ public sealed class GatewayOptions
     /// <summary>Largest request body accepted (413 beyond).</summary>
     public long MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Largest avatar upload accepted (413 beyond); every other body keeps <see cref="MaxRequestBodyBytes"/>.</summary>
+    public long MaxAvatarBytes { get; set; } = 5 * 1024 * 1024;
+
     /// <summary>Largest total size of request headers accepted (431 beyond).</summary>
     public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;
 

@@ -15,6 +15,8 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
 
     public static OutboxEntry For(PostCreated e) => new(e.EventId, nameof(PostCreated), JsonSerializer.Serialize(e, EventJson.Default.PostCreated));
 
+    public static OutboxEntry For(AvatarUploaded e) => new(e.EventId, nameof(AvatarUploaded), JsonSerializer.Serialize(e, EventJson.Default.AvatarUploaded));
+
     public static OutboxEntry For(PostDeleted e) => new(e.EventId, nameof(PostDeleted), JsonSerializer.Serialize(e, EventJson.Default.PostDeleted));
 
     /// <summary>The event an outbox row holds, or null for a type this version does not know.</summary>
@@ -24,6 +26,7 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
         nameof(UserProfileUpdated) => JsonSerializer.Deserialize(payload, EventJson.Default.UserProfileUpdated),
         nameof(PostCreated) => JsonSerializer.Deserialize(payload, EventJson.Default.PostCreated),
         nameof(PostDeleted) => JsonSerializer.Deserialize(payload, EventJson.Default.PostDeleted),
+        nameof(AvatarUploaded) => JsonSerializer.Deserialize(payload, EventJson.Default.AvatarUploaded),
         _ => null,
     };
 
@@ -41,4 +44,5 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
 [JsonSerializable(typeof(UserProfileUpdated))]
 [JsonSerializable(typeof(PostCreated))]
 [JsonSerializable(typeof(PostDeleted))]
+[JsonSerializable(typeof(AvatarUploaded))]
 internal sealed partial class EventJson : JsonSerializerContext;

@@ -13,11 +13,13 @@ public static class EventRoutes
 {
     public const string WelcomeEmail = "welcome-email";
     public const string FanOut = "fan-out";
+    public const string Avatars = "avatars";
 
     public static string? ConsumerOf(IDomainEvent e) => e switch
     {
         UserSignedUp => WelcomeEmail,
         PostCreated or PostDeleted => FanOut,
+        AvatarUploaded => Avatars,
         _ => null,
     };
 

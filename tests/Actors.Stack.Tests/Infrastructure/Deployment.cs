@@ -203,13 +203,15 @@ internal sealed class Deployment : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
 
+        // Generous timeouts: many stacks may be migrating at once on a busy machine.
+        var migrating = new NpgsqlConnectionStringBuilder(Postgres) { Timeout = 60, CommandTimeout = 300 }.ConnectionString;
         var migrate = ServiceProcess.Start("migrate", TestEnvironment.SiloDll, new Dictionary<string, string>
         {
-            ["ConnectionStrings__Postgres"] = Postgres,
+            ["ConnectionStrings__Postgres"] = migrating,
         }, arguments: ["migrate"]);
         await using (migrate)
         {
-            if (await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)) != 0)
+            if (await migrate.WaitForExitAsync(TimeSpan.FromSeconds(300)) != 0)
             {
                 throw new InvalidOperationException($"migrating {_databaseName} failed:\n{migrate.Output()}");
             }

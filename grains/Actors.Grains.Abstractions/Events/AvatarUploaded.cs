@@ -1,0 +1,11 @@
+namespace Actors.Grains.Events;
+
+[GenerateSerializer, Immutable, Alias("actors.AvatarUploaded")]
+public sealed record AvatarUploaded(
+    [property: Id(0)] Guid EventId,
+    [property: Id(1)] Guid UserId,
+    [property: Id(2)] long Version,
+    [property: Id(3)] DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public Guid AggregateId => UserId;
+}

@@ -1,0 +1,90 @@
+using Actors.Grains.Data;
+using Actors.Grains.Events;
+using Actors.Grains.Outbox;
+
+namespace Actors.Grains.Avatars;
+
+/// <summary>
+/// A user's avatar. An upload is checked from its header, then stored with its AvatarUploaded event in
+/// one statement (the thumbnails follow in the background). Finished thumbnails stay in memory, so a
+/// hot avatar is served without a query; the worker that finishes an upload tells the grain to reload.
+/// </summary>
+public sealed class AvatarGrain(Database database, OutboxSignal outbox, TimeProvider clock) : Grain, IAvatarGrain
+{
+    private readonly RowCache<AvatarRow> _row = new(clock);
+
+    private Guid Id => this.GetPrimaryKey();
+
+    public async ValueTask<AvatarUpload> Upload(string contentType, byte[] image)
+    {
+        if (AvatarImages.Inspect(contentType, image) is { } problem)
+        {
+            var code = AvatarTypes.IsAccepted(contentType) ? ErrorCodes.InvalidAvatar : ErrorCodes.UnsupportedImageType;
+            return new AvatarUpload(false, 0, code, problem);
+        }
+
+        var now = Time.Now(clock);
+        var uploaded = new AvatarUploaded(Guid.CreateVersion7(), Id, 0, now);
+        long? version;
+        try
+        {
+            version = await database.WriteAsync("avatar.upload", async (connection, ct) =>
+            {
+                await using var command = Sql.Command(connection, AvatarRows.Upload,
+                    Sql.Value(Id), Sql.Value(contentType.ToLowerInvariant()), Sql.Value(image), Sql.Value(now));
+                OutboxEntry.For(uploaded).AddParameters(command.Parameters);
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) as long?;
+            }).ConfigureAwait(true);
+        }
+        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+        {
+            _row.Forget();
+            throw;
+        }
+
+        if (version is not { } v)
+        {
+            return new AvatarUpload(false, 0, ErrorCodes.UserNotFound, "No such user.");
+        }
+
+        _row.Set(new AvatarRow(v, AvatarStatus.Processing, null, null, null));
+        outbox.Nudge();
+        return new AvatarUpload(true, v, null, null);
+    }
+
+    public async ValueTask<AvatarImage?> GetThumbnail(int size)
+    {
+        var row = _row.TryGet(out var held) ? held : await _row.GetAsync(Load).ConfigureAwait(true);
+        return row is null ? null : new AvatarImage(row.Status, row.Version, size == 64 ? row.Small : row.Large, row.Reason);
+    }
+
+    public ValueTask Invalidate()
+    {
+        _row.Forget();
+        return ValueTask.CompletedTask;
+    }
+
+    private Task<AvatarRow?> Load() =>
+        database.ReadAsync("avatar.load", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, AvatarRows.Load, Sql.Value(Id));
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(true))
+            {
+                return null;
+            }
+
+            var status = reader.GetString(1) switch
+            {
+                "ready" => AvatarStatus.Ready,
+                "rejected" => AvatarStatus.Rejected,
+                _ => AvatarStatus.Processing,
+            };
+            return new AvatarRow(reader.GetInt64(0), status,
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4));
+        });
+
+    private sealed record AvatarRow(long Version, AvatarStatus Status, byte[]? Small, byte[]? Large, string? Reason);
+}

@@ -1,0 +1,39 @@
+namespace Actors.Grains.Avatars;
+
+/// <summary>SQL for avatars: one row per user, the upload and its thumbnails.</summary>
+internal static class AvatarRows
+{
+    // A new upload replaces whatever was there and queues its thumbnails. $1 user, $2 content type,
+    // $3 bytes, $4 now, $5..$7 outbox entry (its payload names the new version, computed here too).
+    public const string Upload = """
+        WITH saved AS (
+            INSERT INTO avatars (user_id, version, status, content_type, original, uploaded_at)
+            SELECT $1, 1, 'processing', $2, $3, $4 FROM users WHERE id = $1
+            ON CONFLICT (user_id) DO UPDATE SET version = avatars.version + 1, status = 'processing', content_type = $2,
+                original = $3, small = NULL, large = NULL, reason = NULL, uploaded_at = $4, processed_at = NULL
+            RETURNING user_id, version
+        ), announced AS (
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
+            SELECT $5, $6, user_id, jsonb_set($7::jsonb, '{version}', to_jsonb(version)), $4 FROM saved
+        )
+        SELECT version FROM saved
+        """;
+
+    // $1 user.
+    public const string Load = "SELECT version, status, small, large, reason FROM avatars WHERE user_id = $1";
+
+    // $1 user, $2 version: the upload to work on, unless a newer one replaced it or it is done.
+    public const string Original = "SELECT original FROM avatars WHERE user_id = $1 AND version = $2 AND status = 'processing'";
+
+    // $1 user, $2 version, $3 small, $4 large, $5 now.
+    public const string Ready = """
+        UPDATE avatars SET status = 'ready', small = $3, large = $4, original = NULL, processed_at = $5
+        WHERE user_id = $1 AND version = $2 AND status = 'processing'
+        """;
+
+    // $1 user, $2 version, $3 reason, $4 now.
+    public const string Rejected = """
+        UPDATE avatars SET status = 'rejected', reason = $3, original = NULL, processed_at = $4
+        WHERE user_id = $1 AND version = $2 AND status = 'processing'
+        """;
+}

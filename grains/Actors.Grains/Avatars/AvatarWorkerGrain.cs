@@ -1,0 +1,64 @@
+using Actors.Grains.Data;
+using Actors.Grains.Events;
+using Actors.Grains.Outbox;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Actors.Grains.Avatars;
+
+/// <summary>Makes the thumbnails of uploads; stateless, so every silo runs one per core, in parallel.</summary>
+public interface IAvatarWorkerGrain : IGrainWithIntegerKey
+{
+    Task Process(Guid userId, long version);
+}
+
+/// <inheritdoc cref="IAvatarWorkerGrain"/>
+[StatelessWorker]
+public sealed class AvatarWorkerGrain(Database database, TimeProvider clock) : Grain, IAvatarWorkerGrain
+{
+    public async Task Process(Guid userId, long version)
+    {
+        var original = await database.ReadAsync("avatar.original", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, AvatarRows.Original, Sql.Value(userId), Sql.Value(version));
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) as byte[];
+        }).ConfigureAwait(true);
+        if (original is null)
+        {
+            return; // done already, or replaced by a newer upload
+        }
+
+        // CPU-bound: off the grain's scheduler thread, so other grains on this silo keep being served.
+        Dictionary<int, byte[]>? thumbnails = null;
+        string? reason = null;
+        try
+        {
+            thumbnails = await Task.Run(() => AvatarImages.Thumbnails(original)).ConfigureAwait(true);
+        }
+        catch (InvalidDataException ex)
+        {
+            reason = ex.Message;
+        }
+
+        var now = Time.Now(clock);
+        await database.WriteAsync("avatar.processed", async (connection, ct) =>
+        {
+            await using var command = thumbnails is not null
+                ? Sql.Command(connection, AvatarRows.Ready, Sql.Value(userId), Sql.Value(version), Sql.Value(thumbnails[64]), Sql.Value(thumbnails[256]), Sql.Value(now))
+                : Sql.Command(connection, AvatarRows.Rejected, Sql.Value(userId), Sql.Value(version), Sql.Value(reason!), Sql.Value(now));
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(true);
+        }).ConfigureAwait(true);
+        await GrainFactory.GetGrain<IAvatarGrain>(userId).Invalidate().ConfigureAwait(true);
+    }
+}
+
+/// <summary>Hands each uploaded avatar to a worker. Idempotent: a finished upload is skipped.</summary>
+[ImplicitStreamSubscription(EventRoutes.Avatars)]
+public sealed class AvatarConsumerGrain(OutboxStore store, GrainMetrics metrics, TimeProvider clock, ILogger<AvatarConsumerGrain> logger)
+    : EventConsumer(store, metrics, clock, logger), IEventConsumerGrain
+{
+    protected override string Name => EventRoutes.Avatars;
+
+    protected override Task ApplyAsync(IDomainEvent e) =>
+        e is AvatarUploaded uploaded ? GrainFactory.GetGrain<IAvatarWorkerGrain>(0).Process(uploaded.UserId, uploaded.Version) : Task.CompletedTask;
+}
