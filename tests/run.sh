@@ -24,10 +24,12 @@ ensure_postgres
 ensure_database "$TEST_DATABASE" fresh
 ensure_redis
 # Stack tests give every stack of processes a database of its own (each runs an outbox relay, and
-# relays of different stacks must not take each other's events): the test role creates them.
-as_postgres -q -v ON_ERROR_STOP=1 -d postgres -v role="$PG_USER" <<'SQL' >/dev/null
+# relays of different stacks must not take each other's events), named "$TEST_DATABASE"_stack_...:
+# the test role creates them. Leftovers of an earlier run of this test database are dropped; another
+# checkout's (another TEST_DATABASE and TEST_PG_USER) are left alone.
+as_postgres -q -v ON_ERROR_STOP=1 -d postgres -v role="$PG_USER" -v prefix="${TEST_DATABASE}_stack_" <<'SQL' >/dev/null
 SELECT format('ALTER ROLE %I CREATEDB', :'role') \gexec
-SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database WHERE datname LIKE 'actors\_stack\_%' \gexec
+SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database WHERE starts_with(datname, :'prefix') \gexec
 SQL
 
 export ACTORS_TEST_POSTGRES="$(postgres_connection_string "$TEST_DATABASE")"

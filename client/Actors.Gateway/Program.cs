@@ -9,6 +9,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorsTelemetry("actors-gateway");
 builder.AddActorsClusterClient();
+builder.AddActorsGracefulShutdown();
 builder.AddActorsRequestLimits();
 builder.Services.AddActorsAuthentication();
 builder.Services.AddActorsProblemDetails();

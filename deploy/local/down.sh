@@ -1,27 +1,13 @@
 #!/usr/bin/env bash
-# Stops what up.sh started: the gateway, the silos (SIGTERM, so they leave the cluster gracefully)
-# and the Redis server it launched. PostgreSQL is the machine's own service and keeps running;
-# pass --all to stop it too.
+# Stops what up.sh started: the gateway, every silo (also those silo.sh added; SIGTERM, so they
+# leave the cluster gracefully) and the Redis server it launched. PostgreSQL is the machine's own
+# service and keeps running; pass --all to stop it too.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-RUN="$ACTORS_STATE/run"
 
-stop_pid_file() {
-  local file="$1" name
-  name="$(basename "$file" .pid)"
-  [ -f "$file" ] || return 0
-  local pid; pid="$(cat "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    if kill -0 "$pid" 2>/dev/null; then log "$name did not stop in 40 s; killing"; kill -KILL "$pid"; fi
-    log "stopped $name"
-  fi
-  rm -f "$file"
-}
-
-stop_pid_file "$RUN/gateway.pid"
-for f in "$RUN"/silo*.pid; do [ -e "$f" ] && stop_pid_file "$f"; done
+stop_process "$RUN/gateway.pid"
+for f in "$RUN"/silo*.pid; do [ -e "$f" ] && stop_process "$f"; done
+rm -f "$RUN/stack.env"
 # Only the Redis up.sh started: the server on the port must report the pid recorded at its start.
 if [ -f "$ACTORS_STATE/redis/redis.pid" ]; then
   ours="$(cat "$ACTORS_STATE/redis/redis.pid")"

@@ -1,6 +1,7 @@
-# Shared by deploy/local/up.sh, down.sh and tests/run.sh: find or start PostgreSQL and Redis on
-# loopback, create the database and role, and keep generated secrets out of the repository.
-# Source it; it defines functions and settings, and starts nothing by itself.
+# Shared by deploy/local/up.sh, down.sh, silo.sh and tests/run.sh: find or start PostgreSQL and
+# Redis on loopback, create the database and role, keep generated secrets out of the repository, and
+# start, stop and wait for the stack's processes. Source it; it defines functions and settings, and
+# starts nothing by itself.
 
 ACTORS_ROOT="${ACTORS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 ACTORS_STATE="${ACTORS_STATE:-$ACTORS_ROOT/.local}"   # gitignored: secrets, pids, logs, Redis data
@@ -11,6 +12,7 @@ PG_CLUSTER="${PG_CLUSTER:-main}"
 PG_USER="${PG_USER:-actors}"
 REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${REDIS_PORT:-6379}"
+RUN="$ACTORS_STATE/run"                               # pid files, logs, and the running stack's settings
 
 log()  { printf '[actors] %s\n' "$*" >&2; }
 die()  { printf '[actors] error: %s\n' "$*" >&2; exit 1; }
@@ -129,4 +131,125 @@ CONF
     sleep 0.25
   done
   die "Redis did not start; see $dir/redis.log"
+}
+
+# --- The local stack's processes (up.sh, silo.sh, down.sh) ---
+
+# Settings of the local stack, from the environment or the defaults. Silo N uses silo port
+# SILO_PORT_BASE+N, gateway port SILO_GATEWAY_PORT_BASE+N and HTTP port SILO_HTTP_PORT_BASE+N.
+stack_settings() {
+  GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+  SILO_COUNT="${SILO_COUNT:-2}"
+  CONFIGURATION="${CONFIGURATION:-Release}"
+  DATABASE="${DATABASE:-actors}"
+  CLUSTER_ID="${CLUSTER_ID:-actors-local}"
+  SILO_PORT_BASE="${SILO_PORT_BASE:-11111}"
+  SILO_GATEWAY_PORT_BASE="${SILO_GATEWAY_PORT_BASE:-30000}"
+  SILO_HTTP_PORT_BASE="${SILO_HTTP_PORT_BASE:-8081}"
+  SILO_DLL="$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll"
+  GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll"
+}
+
+# up.sh records the settings it started the stack with; silo.sh reads them back, so a silo added
+# later joins the stack that runs (its cluster, database and port ranges), whatever the defaults.
+save_stack_settings() {
+  mkdir -p "$RUN"
+  local name
+  for name in GATEWAY_PORT CONFIGURATION DATABASE CLUSTER_ID SILO_PORT_BASE SILO_GATEWAY_PORT_BASE SILO_HTTP_PORT_BASE \
+              PG_HOST PG_PORT PG_USER REDIS_HOST REDIS_PORT; do
+    printf '%s=%q\n' "$name" "${!name}"
+  done > "$RUN/stack.env"
+}
+
+load_stack_settings() {
+  [ -f "$RUN/stack.env" ] || die "no local stack found ($RUN/stack.env is missing): start one with deploy/local/up.sh"
+  # shellcheck disable=SC1091
+  . "$RUN/stack.env"
+  stack_settings
+}
+
+# The environment every silo and the gateway get (each adds its own ports and name).
+export_stack_environment() {
+  export ConnectionStrings__Postgres; ConnectionStrings__Postgres="$(postgres_connection_string "$DATABASE")"
+  export ConnectionStrings__Redis; ConnectionStrings__Redis="$(redis_connection_string)"
+  export Cluster__ClusterId="$CLUSTER_ID"
+  export Auth__SigningKey="$AUTH_SIGNING_KEY"
+  # Without an SMTP server (set Email__SmtpHost to use one), welcome emails are written here as .eml files.
+  export Email__PickupDirectory="${Email__PickupDirectory:-$ACTORS_STATE/mail}"
+}
+
+# running PIDFILE: true when the pid file names a live process running our program (a pid reused
+# by an unrelated process after a reboot does not count).
+running() {
+  [ -f "$1" ] || return 1
+  local pid; pid="$(cat "$1")"
+  kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "Actors\."
+}
+
+# stop_process PIDFILE: SIGTERM, so a silo leaves the cluster and a gateway finishes its requests,
+# then waits up to 40 s (beyond the 30 s shutdown timeouts) before SIGKILL. Removes the pid file.
+stop_process() {
+  local file="$1" name pid
+  name="$(basename "$file" .pid)"
+  [ -f "$file" ] || return 0
+  pid="$(cat "$file")"
+  if running "$file"; then
+    local started=$SECONDS
+    kill -TERM "$pid"
+    for _ in $(seq 1 80); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name did not stop in 40 s; killing"; kill -KILL "$pid"
+    else
+      log "stopped $name ($((SECONDS - started)) s after SIGTERM)"
+    fi
+  fi
+  rm -f "$file"
+}
+
+# start_process NAME DLL [VAR=VALUE...]: one background process with its own log and pid file. A
+# process started before the last build is restarted, so what runs is what was just built.
+start_process() {
+  local name="$1" dll="$2"; shift 2
+  mkdir -p "$RUN"
+  if running "$RUN/$name.pid"; then
+    if [ "$dll" -nt "$RUN/$name.pid" ]; then
+      log "restarting $name: the build is newer than the running process"
+      stop_process "$RUN/$name.pid"
+    else
+      log "$name already running (pid $(cat "$RUN/$name.pid"))"; return 0
+    fi
+  fi
+  (cd "$(dirname "$dll")" && exec env "$@" setsid dotnet "$dll" >"$RUN/$name.log" 2>&1 < /dev/null) &
+  echo $! > "$RUN/$name.pid"
+  log "started $name (pid $!, log $RUN/$name.log)"
+}
+
+# wait_ready NAME URL: until URL answers 2xx (up to 120 s); fails with the log's tail if the process exits.
+wait_ready() {
+  local name="$1" url="$2"
+  for _ in $(seq 1 240); do
+    # Only "alive" here: right after the start the process may not have become dotnet yet.
+    kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null || { tail -n 30 "$RUN/$name.log" >&2; die "$name exited; log above"; }
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  die "$name not ready at $url after 120 s; see $RUN/$name.log"
+}
+
+silo_http_url() { echo "http://127.0.0.1:$((SILO_HTTP_PORT_BASE + $1))"; }
+
+# start_silo N: silo N of the stack (needs stack_settings and export_stack_environment).
+start_silo() {
+  local i="$1"
+  start_process "silo$i" "$SILO_DLL" Silo__Name="silo$i" Silo__SiloPort=$((SILO_PORT_BASE + i)) \
+    Silo__GatewayPort=$((SILO_GATEWAY_PORT_BASE + i)) Urls="$(silo_http_url "$i")"
+}
+
+# The indexes of the silos running now, ascending.
+running_silos() {
+  local file
+  for file in "$RUN"/silo*.pid; do
+    [ -e "$file" ] || continue
+    running "$file" && basename "$file" .pid | sed 's/^silo//'
+  done | grep -E '^[0-9]+$' | sort -n || true
 }

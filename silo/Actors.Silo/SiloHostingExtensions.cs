@@ -29,7 +29,6 @@ public static class SiloHostingExtensions
 
         builder.Services.AddActorsStorage(configuration);
         builder.Services.AddActorsFeeds();
-        builder.Services.AddActorsBackgroundWork();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
 
         builder.UseOrleans(orleans =>
@@ -60,6 +59,11 @@ public static class SiloHostingExtensions
             }
         });
 
+        // Registered after the silo: hosted services start one after another in registration order and
+        // stop in reverse. So the outbox relay starts publishing only once the silo has joined and its
+        // stream provider is initialized (a silo added to a running cluster finds events already due,
+        // and publishing before that crashed it), and on SIGTERM it stops before the silo leaves.
+        builder.Services.AddActorsBackgroundWork();
         builder.Services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("membership", tags: [HealthTags.Startup, HealthTags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready])

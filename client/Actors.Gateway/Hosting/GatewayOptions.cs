@@ -28,4 +28,11 @@ public sealed class GatewayOptions
 
     /// <summary>Seconds a client is told to wait (Retry-After) when a dependency is unavailable.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// On SIGTERM, how long requests already taken may run to their end (no new connection is accepted
+    /// meanwhile) before the rest are cut off and the process exits. Keep an orchestrator's grace period
+    /// above it.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

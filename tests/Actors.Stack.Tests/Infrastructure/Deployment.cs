@@ -35,7 +35,9 @@ internal sealed class Deployment : IAsyncDisposable
 
     public string ClusterId { get; } = $"test-{Guid.NewGuid():N}";
 
-    private readonly string _databaseName = $"actors_stack_{Guid.NewGuid():N}";
+    // Named after the test database (tests/run.sh drops "<test database>_stack_*" left by earlier runs):
+    // two checkouts testing against one PostgreSQL with different TEST_DATABASE never drop each other's.
+    private readonly string _databaseName = $"{new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres).Database}_stack_{Guid.NewGuid():N}";
 
     /// <summary>
     /// This stack's own database, directly (not through the proxy): every stack runs outbox relays,

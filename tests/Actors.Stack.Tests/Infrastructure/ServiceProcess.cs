@@ -19,6 +19,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     public static ServiceProcess Start(string name, string dll, IReadOnlyDictionary<string, string> environment, string[]? arguments = null)
     {
         var info = new ProcessStartInfo("dotnet", [dll, .. arguments ?? []])
@@ -81,11 +84,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             return;
         }
 
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await TerminateAsync();
         using var cts = new CancellationTokenSource(timeout);
         try
         {
@@ -96,6 +95,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{Name} did not stop within {timeout} of SIGTERM:\n{Output()}");
         }
+    }
+
+    /// <summary>Sends SIGTERM and returns at once, while the process shuts down.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Waits for a one-shot command to finish; answers its exit code (killed and -1 after the timeout).</summary>
@@ -125,6 +131,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>True when any of the last 500 lines of output contains <paramref name="text"/>.</summary>
     public bool Printed(string text) => _output.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>The lines among the last 500 of output that contain <paramref name="text"/>.</summary>
+    public List<string> LinesWith(string text) => _output.Where(line => line.Contains(text, StringComparison.Ordinal)).ToList();
 
     public async ValueTask DisposeAsync()
     {
