@@ -12,8 +12,8 @@ namespace Actors.Deploy.Tests;
 /// </summary>
 public sealed partial class KubernetesManifestTests
 {
-    /// <summary>ASP.NET Core's default host shutdown timeout; the gateway does not change it.</summary>
-    private const int AspNetCoreShutdownSeconds = 30;
+    /// <summary>The gateway's drain time on SIGTERM: Gateway:ShutdownTimeout, whose default the manifests keep.</summary>
+    private const int GatewayDrainSeconds = 30;
 
     /// <summary>PostgreSQL's superuser_reserved_connections default.</summary>
     private const int PostgresReservedConnections = 3;
@@ -163,8 +163,8 @@ public sealed partial class KubernetesManifestTests
             ? int.Parse(seconds, CultureInfo.InvariantCulture)
             : gateway.Main.Node.Int("lifecycle", "preStop", "sleep", "seconds") ?? 0;
         var gatewayGrace = gateway.PodSpec.Int("terminationGracePeriodSeconds") ?? 30;
-        Assert.True(gatewayGrace > preStop + AspNetCoreShutdownSeconds,
-            $"{gateway}: terminationGracePeriodSeconds {gatewayGrace} must exceed preStop {preStop} s + ASP.NET Core's {AspNetCoreShutdownSeconds} s shutdown.");
+        Assert.True(gatewayGrace > preStop + GatewayDrainSeconds,
+            $"{gateway}: terminationGracePeriodSeconds {gatewayGrace} must exceed preStop {preStop} s + the gateway's {GatewayDrainSeconds} s drain (Gateway:ShutdownTimeout).");
     }
 
     [Theory]
