@@ -6,5 +6,12 @@ if (args is ["baseline", ..])
     return 0;
 }
 
+if (args is ["background", ..])
+{
+    var background = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args[1..]).Build();
+    return await new BackgroundBenchmark(BenchSettings.From(background), background["SiloDll"]!, background["GatewayDll"]!,
+        background["Auth:SigningKey"]!).RunAsync();
+}
+
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
 return await new Runner(BenchSettings.From(configuration)).RunAsync();

@@ -6,6 +6,10 @@
 # Starts the local stack if needed plus a gateway on 8093 whose rate limits never reject, and stops
 # that gateway at the end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
 # Usage: tests/benchmarks/bench.sh [seconds-per-run (default 10)] [connections (default 64)] [only (profile,feed,writes; default all)]
+#        tests/benchmarks/bench.sh [seconds-per-sign-up-run (default 10)] - background
+#   background: a stack of its own (two silos and a gateway on ports 8181, 8182 and 8094, database
+#   actors_background, recreated) measures sign-up with welcome emails to a 200 ms SMTP server against
+#   no email at all, the outbox drain rate and silo memory over a sustained run.
 set -euo pipefail
 . "$(dirname "$0")/../../deploy/local/lib.sh"
 
@@ -17,6 +21,16 @@ RUN="$ACTORS_STATE/run"
 
 bash "$ACTORS_ROOT/deploy/local/up.sh" >/dev/null
 ensure_secrets
+if [ "$ONLY" = background ]; then
+  SILO_DLL="$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll"
+  BENCH_DLL="$ACTORS_ROOT/tests/Actors.Benchmarks/bin/$CONFIGURATION/net10.0/Actors.Benchmarks.dll"
+  ensure_database actors_background fresh
+  ConnectionStrings__Postgres="$(postgres_connection_string actors_background)" dotnet "$SILO_DLL" migrate >/dev/null
+  exec env ConnectionStrings__Postgres="$(postgres_connection_string actors_background)" ConnectionStrings__Redis="$(redis_connection_string)" \
+    Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$BENCH_DLL" background --Seconds "$SECONDS_PER_RUN" \
+    --SiloDll "$SILO_DLL" --GatewayDll "$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll" \
+    --Results "$ACTORS_ROOT/tests/benchmarks/results"
+fi
 GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll"
 BENCH_DLL="$ACTORS_ROOT/tests/Actors.Benchmarks/bin/$CONFIGURATION/net10.0/Actors.Benchmarks.dll"
 export ConnectionStrings__Redis="$(redis_connection_string)" Cluster__ClusterId="${CLUSTER_ID:-actors-local}"

@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using Npgsql;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Actors.Benchmarks;
+
+/// <summary>
+/// Background work, on a stack of its own (two silos and a gateway on other ports, its own cluster id
+/// and database): sign-up throughput with welcome emails going to an SMTP server that takes 200 ms
+/// per message, against the same stack with the outbox relay off (no email at all); how fast the
+/// relay and consumers drain a backlog; and whether silo memory stays flat over a sustained run.
+/// </summary>
+internal sealed class BackgroundBenchmark(BenchSettings settings, string siloDll, string gatewayDll, string signingKey)
+{
+    private const int GatewayPort = 8094;
+    private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
+
+    public async Task<int> RunAsync()
+    {
+        await using var db = NpgsqlDataSource.Create(settings.Postgres);
+        using var http = Load.Client(64);
+        var results = new List<LoadResult>();
+        var lines = new List<string>();
+        var delivered = 0;
+        using var smtp = new CancellationTokenSource();
+        var smtpPort = FreePort();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new SlowStore(() => Interlocked.Increment(ref delivered)));
+        _ = new SmtpServer.SmtpServer(new SmtpServerOptionsBuilder().ServerName("localhost")
+            .Endpoint(e => e.Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, smtpPort))).Build(), services).StartAsync(smtp.Token);
+
+        // 1. The relay on, every welcome email to a 200 ms SMTP server.
+        await using (var stack = await StartAsync(new() { ["Email__SmtpHost"] = "127.0.0.1", ["Email__SmtpPort"] = smtpPort.ToString(CultureInfo.InvariantCulture) }))
+        {
+            Console.WriteLine("sign-up, welcome emails to a 200 ms SMTP server ...");
+            results.Add(await SignUps(http, "relay on, SMTP 200 ms per message"));
+            var signUps = await Count(db, "SELECT count(*) FROM outbox WHERE event_type = 'UserSignedUp'");
+            var started = Stopwatch.GetTimestamp();
+            await WaitDrained(db, TimeSpan.FromMinutes(10));
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| welcome emails after the sign-up run | {signUps:N0} queued; all sent {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s after the run ended; {Volatile.Read(ref delivered):N0} messages reached the server |"));
+
+            Console.WriteLine("drain: a backlog of 20,000 fan-out and 20,000 profile events ...");
+            await Backlog(db);
+            started = Stopwatch.GetTimestamp();
+            await WaitDrained(db, TimeSpan.FromMinutes(10));
+            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| backlog drain (20,000 PostCreated to fan-out, 20,000 UserProfileUpdated) | {40_000 / seconds:N0} events/s ({seconds:0.0} s) |"));
+
+            Console.WriteLine("memory over a sustained 60 s run of sign-ups, posts and reads ...");
+            lines.Add(await Sustained(http, db, stack));
+        }
+
+        // 2. The same stack with the relay off: sign-up does exactly the same work up to the commit.
+        await using (await StartAsync(new() { ["Outbox__RelayEnabled"] = "false" }))
+        {
+            Console.WriteLine("sign-up, no email at all ...");
+            results.Add(await SignUps(http, "relay off, no email"));
+        }
+
+        await smtp.CancelAsync();
+        var md = new StringBuilder();
+        md.AppendLine("### Background work");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; two silos, a gateway, PostgreSQL, Redis, the SMTP server and the load generator on this one machine; sign-ups {settings.Duration.TotalSeconds:0} s each, 8 connections.");
+        md.AppendLine();
+        md.AppendLine("| sign-up | req/s | p50 | p99 | errors |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.RequestsPerSecond:N1} | {r.Percentile(50):0.0} | {r.Percentile(99):0.0} | {r.Errors} |");
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"| difference, relay on against off | {(results[0].RequestsPerSecond / results[1].RequestsPerSecond) - 1:+0.0%;-0.0%} | | {(results[0].Percentile(99) / results[1].Percentile(99)) - 1:+0.0%;-0.0%} | |");
+        md.AppendLine();
+        md.AppendLine("| measured | result |");
+        md.AppendLine("|---|---|");
+        foreach (var line in lines)
+        {
+            md.AppendLine(line);
+        }
+
+        Directory.CreateDirectory(settings.Results);
+        await File.WriteAllTextAsync(Path.Combine(settings.Results, "background.md"), md.ToString());
+        Console.WriteLine();
+        Console.WriteLine(md);
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private Task<LoadResult> SignUps(HttpClient http, string target)
+    {
+        var run = Stopwatch.GetTimestamp() % 1_000_000_000;
+        return Load.ClosedLoopAsync("sign-up", target, http, n =>
+        {
+            var handle = $"g{run:x}_{n}";
+            return new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{GatewayPort}/api/users")
+            {
+                Content = JsonContent.Create(new { handle, email = $"{handle}@bench.test", displayName = "Background", password = "benchmark password" }),
+            };
+        }, 8, settings.Duration);
+    }
+
+    private static async Task<string> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack)
+    {
+        var samples = new List<double>();
+        var posts = await Ids(db, "SELECT id FROM posts LIMIT 1000");
+        var users = await Ids(db, "SELECT id FROM users LIMIT 1000");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var load = Load.ClosedLoopAsync("sustained", "mixed", http, n => (n % 3) switch
+        {
+            0 => new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{GatewayPort}/api/posts/{posts[(int)(n % posts.Count)]}"),
+            _ => new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{GatewayPort}/api/users/{users[(int)(n % users.Count)]}"),
+        }, 16, TimeSpan.FromSeconds(60));
+        while (!load.IsCompleted)
+        {
+            samples.Add(await stack.ManagedHeapAsync(http));
+            await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(5)));
+        }
+
+        var result = await load;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| silo managed heap over 60 s of reads ({result.RequestsPerSecond:N0} req/s, views counted in the background), sampled every 5 s | first {samples[0] / 1048576:0} MB, last {samples[^1] / 1048576:0} MB, max {samples.Max() / 1048576:0} MB |");
+    }
+
+    private static async Task Backlog(NpgsqlDataSource db)
+    {
+        await using var command = db.CreateCommand("""
+            WITH author AS (
+                INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
+                SELECT gen_random_uuid(), 'bg_' || n, 'bg_' || n || '@bench.test', 'Backlog', 'x', now(), now()
+                FROM generate_series(1, 100) n
+                ON CONFLICT DO NOTHING
+                RETURNING id
+            ), post AS (
+                INSERT INTO posts (id, author_id, body, created_at)
+                SELECT gen_random_uuid(), a.id, 'backlog', now() FROM author a, generate_series(1, 200)
+                RETURNING id, author_id
+            ), created AS (
+                INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
+                SELECT e, 'PostCreated', id, jsonb_build_object('eventId', e, 'postId', id, 'authorId', author_id, 'occurredAt', now()), now()
+                FROM (SELECT gen_random_uuid() AS e, id, author_id FROM post) p
+            )
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
+            SELECT e, 'UserProfileUpdated', id, jsonb_build_object('eventId', e, 'userId', id, 'version', 2, 'occurredAt', now()), now()
+            FROM (SELECT gen_random_uuid() AS e, gen_random_uuid() AS id FROM generate_series(1, 20000)) u
+            """);
+        command.CommandTimeout = 300;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task WaitDrained(NpgsqlDataSource db, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await Count(db, "SELECT count(*) FROM outbox WHERE processed_at IS NULL AND dead_lettered_at IS NULL") > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the outbox did not drain");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<long> Count(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<Guid>> Ids(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<Guid>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    private async Task<Stack> StartAsync(Dictionary<string, string> siloSettings)
+    {
+        var cluster = $"actors-background-{Guid.NewGuid():N}"[..30];
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = settings.Postgres,
+            ["ConnectionStrings__Redis"] = settings.Redis,
+            ["Cluster__ClusterId"] = cluster,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        var stack = new Stack();
+        for (var i = 0; i < 2; i++)
+        {
+            var silo = new Dictionary<string, string>(common)
+            {
+                ["Silo__Name"] = $"bg{i}",
+                ["Silo__SiloPort"] = (11211 + i).ToString(CultureInfo.InvariantCulture),
+                ["Silo__GatewayPort"] = (30100 + i).ToString(CultureInfo.InvariantCulture),
+                ["Urls"] = $"http://127.0.0.1:{8181 + i}",
+            };
+            foreach (var (key, value) in siloSettings)
+            {
+                silo[key] = value;
+            }
+
+            stack.Start(siloDll, silo, new Uri($"http://127.0.0.1:{8181 + i}"));
+        }
+
+        await stack.WaitReadyAsync();
+        stack.Start(gatewayDll, new Dictionary<string, string>(common)
+        {
+            ["Urls"] = $"http://127.0.0.1:{GatewayPort}",
+            ["Auth__SigningKey"] = signingKey,
+            ["RateLimit__Enabled"] = "false",
+        }, new Uri($"http://127.0.0.1:{GatewayPort}"));
+        await stack.WaitReadyAsync();
+        return stack;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The processes of one stack; disposing stops them with SIGTERM, silos last.</summary>
+    private sealed class Stack : IAsyncDisposable
+    {
+        private readonly List<(Process Process, Uri Root)> _processes = [];
+
+        public void Start(string dll, Dictionary<string, string> environment, Uri root)
+        {
+            var info = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll), UseShellExecute = false, RedirectStandardOutput = true };
+            foreach (var (key, value) in environment)
+            {
+                info.Environment[key] = value;
+            }
+
+            var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
+            process.OutputDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            _processes.Add((process, root));
+        }
+
+        public async Task WaitReadyAsync()
+        {
+            using var http = new HttpClient();
+            foreach (var (process, root) in _processes)
+            {
+                for (var i = 0; ; i++)
+                {
+                    if (process.HasExited || i > 600)
+                    {
+                        throw new InvalidOperationException($"{root} did not become ready");
+                    }
+
+                    try
+                    {
+                        if ((await http.GetAsync(new Uri(root, "/health/ready"))).IsSuccessStatusCode)
+                        {
+                            break;
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // starting
+                    }
+
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        public async Task<double> ManagedHeapAsync(HttpClient http)
+        {
+            double total = 0;
+            foreach (var (_, root) in _processes.Take(2))
+            {
+                var exposition = await http.GetStringAsync(new Uri(root, "/metrics"));
+                total += exposition.Split('\n')
+                    .Where(line => line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+                    .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            }
+
+            return total;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var (process, _) in Enumerable.Reverse(_processes))
+            {
+                if (!process.HasExited)
+                {
+                    using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+                    await kill!.WaitForExitAsync();
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                    await process.WaitForExitAsync(timeout.Token);
+                }
+
+                process.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Accepts every message after <see cref="SmtpDelay"/>, like a slow mail relay.</summary>
+    private sealed class SlowStore(Action accepted) : MessageStore
+    {
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
+            System.Buffers.ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        {
+            await Task.Delay(SmtpDelay, cancellationToken);
+            accepted();
+            return SmtpResponse.Ok;
+        }
+    }
+}
