@@ -58,9 +58,22 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string siloDll
         }
 
         // 2. The same stack with the relay off: sign-up does exactly the same work up to the commit.
+        // Then both once more, alternating, since one pair of runs on a shared machine is noise.
         await using (await StartAsync(new() { ["Outbox__RelayEnabled"] = "false" }))
         {
             Console.WriteLine("sign-up, no email at all ...");
+            results.Add(await SignUps(http, "relay off, no email"));
+        }
+
+        await using (await StartAsync(new() { ["Email__SmtpHost"] = "127.0.0.1", ["Email__SmtpPort"] = smtpPort.ToString(CultureInfo.InvariantCulture) }))
+        {
+            Console.WriteLine("sign-up, welcome emails to a 200 ms SMTP server (second run) ...");
+            results.Add(await SignUps(http, "relay on, SMTP 200 ms per message"));
+        }
+
+        await using (await StartAsync(new() { ["Outbox__RelayEnabled"] = "false" }))
+        {
+            Console.WriteLine("sign-up, no email at all (second run) ...");
             results.Add(await SignUps(http, "relay off, no email"));
         }
 
@@ -77,7 +90,10 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string siloDll
             md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.RequestsPerSecond:N1} | {r.Percentile(50):0.0} | {r.Percentile(99):0.0} | {r.Errors} |");
         }
 
-        md.AppendLine(CultureInfo.InvariantCulture, $"| difference, relay on against off | {(results[0].RequestsPerSecond / results[1].RequestsPerSecond) - 1:+0.0%;-0.0%} | | {(results[0].Percentile(99) / results[1].Percentile(99)) - 1:+0.0%;-0.0%} | |");
+        var on = results.Where(r => r.Target.StartsWith("relay on", StringComparison.Ordinal)).ToList();
+        var off = results.Where(r => r.Target.StartsWith("relay off", StringComparison.Ordinal)).ToList();
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| mean difference, relay on against off (runs alternated) | {(on.Average(r => r.RequestsPerSecond) / off.Average(r => r.RequestsPerSecond)) - 1:+0.0%;-0.0%} | | {(on.Average(r => r.Percentile(99)) / off.Average(r => r.Percentile(99))) - 1:+0.0%;-0.0%} | |");
         md.AppendLine();
         md.AppendLine("| measured | result |");
         md.AppendLine("|---|---|");
