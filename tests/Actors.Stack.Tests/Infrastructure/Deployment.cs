@@ -28,6 +28,9 @@ internal sealed class Deployment : IAsyncDisposable
         Database = new TcpProxy(target);
         postgres.Port = Database.Port;
         postgres.Host = "127.0.0.1";
+        // Several stacks run at once, each silo with its own pool: small pools keep them all well under
+        // PostgreSQL's 100 connections.
+        postgres.MaxPoolSize = 10;
         PostgresThroughProxy = postgres.ConnectionString;
         GatewayPort = TestEnvironment.FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}"), Timeout = TimeSpan.FromSeconds(30) };
