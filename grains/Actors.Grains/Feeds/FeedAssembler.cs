@@ -21,17 +21,19 @@ public sealed class FeedAssembler(IGrainFactory grains, Database database, PostS
     public async Task<(List<FeedItem> Items, List<Guid> Gone)> AssembleAsync(
         IReadOnlyList<TimelineEntry> entries, IReadOnlyDictionary<Guid, Post>? rows = null)
     {
-        var posts = await Task.WhenAll(entries.Select(e =>
+        var copied = new bool[entries.Count];
+        var posts = await Task.WhenAll(entries.Select((e, i) =>
             rows is not null && rows.TryGetValue(e.PostId, out var row) ? PrimePost(row)
-            : snapshots.TryGet(e.PostId, out var copy) ? Task.FromResult(new Cached<Post>(true, copy))
+            : (copied[i] = snapshots.TryGet(e.PostId, out var copy)) ? Task.FromResult(new Cached<Post>(true, copy))
             : grains.GetGrain<IPostGrain>(e.PostId).Peek().AsTask())).ConfigureAwait(true);
         await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", FeedRows.PostsByIds, PostRows.Read, row => row.Id,
             row => grains.GetGrain<IPostGrain>(row.Id).Prime(row)).ConfigureAwait(true);
-        foreach (var post in posts)
+        for (var i = 0; i < posts.Length; i++)
         {
-            if (post.Value is not null)
+            // Only what came from a grain is kept: renewing a reused copy would let it outlive its bound.
+            if (!copied[i] && posts[i].Value is { } fresh)
             {
-                snapshots.Keep(post.Value);
+                snapshots.Keep(fresh);
             }
         }
 
