@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.IsValid(), "Feed settings out of range: FanOutLimit >= 1, TimelineLength 100..10000 (a page holds up to 100), "
                 + "positive durations, TrendingMaxAge >= TrendingRefresh, TrendingSize 1..100.")
             .ValidateOnStart();
+        services.AddSingleton(typeof(GrainHandles<>));
         services.AddSingleton<FeedAssembler>();
         services.AddSingleton<PostSnapshots>();
         return services;

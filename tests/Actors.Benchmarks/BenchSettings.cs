@@ -3,7 +3,7 @@ namespace Actors.Benchmarks;
 /// <summary>Where the stack answers and how long to run; from configuration (environment, command line).</summary>
 internal sealed record BenchSettings(
     Uri Gateway, Uri Baseline, string Postgres, string Redis, string ClusterId, string ServiceId,
-    TimeSpan Duration, int Connections, string Results, IReadOnlyList<Uri> SiloMetrics, IReadOnlySet<string> Only)
+    TimeSpan Duration, TimeSpan WarmUp, int Connections, string Results, IReadOnlyList<Uri> SiloMetrics, IReadOnlySet<string> Only)
 {
     /// <summary>Whether a group of scenarios runs: all by default, or those named by --Only (profile, feed, writes).</summary>
     public bool Runs(string group) => Only.Count == 0 || Only.Contains(group);
@@ -16,6 +16,7 @@ internal sealed record BenchSettings(
         configuration["Cluster:ClusterId"] ?? "actors-local",
         configuration["Cluster:ServiceId"] ?? "actors",
         TimeSpan.FromSeconds(double.Parse(configuration["Seconds"] ?? "10", System.Globalization.CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(configuration["WarmUpSeconds"] ?? "15", System.Globalization.CultureInfo.InvariantCulture)),
         int.Parse(configuration["Connections"] ?? "64", System.Globalization.CultureInfo.InvariantCulture),
         configuration["Results"] ?? Path.Combine(Environment.CurrentDirectory, "results"),
         [.. (configuration["SiloMetrics"] ?? "http://127.0.0.1:8081/metrics,http://127.0.0.1:8082/metrics").Split(',').Select(u => new Uri(u))],

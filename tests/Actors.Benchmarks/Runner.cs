@@ -58,9 +58,9 @@ internal sealed class Runner(BenchSettings settings)
         if (settings.Runs("profile"))
         {
             Console.WriteLine("warming up: loading the hot users into grain memory ...");
-            await Load.ClosedLoopAsync("warm-up", "gateway", http, HotRead(settings.Gateway, "/api/users/"), 32, TimeSpan.FromSeconds(5));
-            await Load.ClosedLoopAsync("warm-up", "kestrel", http, HotRead(settings.Baseline, "/kestrel/users/"), 32, TimeSpan.FromSeconds(2));
-            await Load.ClosedLoopAsync("warm-up", "postgres", http, HotRead(settings.Baseline, "/postgres/users/"), 32, TimeSpan.FromSeconds(2));
+            await Load.ClosedLoopAsync("warm-up", "gateway", http, HotRead(settings.Gateway, "/api/users/"), 32, settings.WarmUp);
+            await Load.ClosedLoopAsync("warm-up", "kestrel", http, HotRead(settings.Baseline, "/kestrel/users/"), 32, settings.WarmUp);
+            await Load.ClosedLoopAsync("warm-up", "postgres", http, HotRead(settings.Baseline, "/postgres/users/"), 32, settings.WarmUp);
 
             Console.WriteLine("hot profile read, closed loop ...");
             var hotGateway = await Measure(results, Load.ClosedLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), settings.Connections, duration));
@@ -83,8 +83,8 @@ internal sealed class Runner(BenchSettings settings)
             Func<long, HttpRequestMessage> SqlFeed(List<(Guid Id, string Token)> who) =>
                 n => Get(new Uri(settings.Baseline, $"/postgres/feed/{who[(int)(n % who.Count)].Id}"));
             Console.WriteLine("feed page (20 posts of 100 followed authors), hot: warming up the readers' timelines ...");
-            await Load.ClosedLoopAsync("warm-up", "gateway", http, HotFeed, 32, TimeSpan.FromSeconds(5));
-            await Load.ClosedLoopAsync("warm-up", "postgres", http, SqlFeed(hotReaders), 32, TimeSpan.FromSeconds(2));
+            await Load.ClosedLoopAsync("warm-up", "gateway", http, HotFeed, 32, settings.WarmUp);
+            await Load.ClosedLoopAsync("warm-up", "postgres", http, SqlFeed(hotReaders), 32, settings.WarmUp);
             var hotFeed = await Measure(results, Load.ClosedLoopAsync("feed page", "gateway → timeline grain", http, HotFeed, settings.Connections, duration));
             await Measure(results, Load.ClosedLoopAsync("feed page", "PostgreSQL per request (one query)", http, SqlFeed(hotReaders), settings.Connections, duration));
             var halfFeed = Math.Max(100, Math.Round(hotFeed.RequestsPerSecond / 2 / 100) * 100);

@@ -16,7 +16,7 @@ namespace Actors.Grains.Feeds;
 /// </summary>
 [ImplicitStreamSubscription(EventRoutes.FanOut)]
 public sealed class FanOutConsumerGrain(
-    Database database, IOptions<FeedOptions> options, OutboxStore store, GrainMetrics metrics, TimeProvider clock,
+    Database database, GrainHandles<ITimelineGrain> timelines, IOptions<FeedOptions> options, OutboxStore store, GrainMetrics metrics, TimeProvider clock,
     ILogger<FanOutConsumerGrain> logger)
     : EventConsumer(store, metrics, clock, logger), IEventConsumerGrain
 {
@@ -40,7 +40,7 @@ public sealed class FanOutConsumerGrain(
         }
 
         var followers = await Followers(entry.AuthorId).ConfigureAwait(true);
-        await Task.WhenAll(followers.Select(f => GrainFactory.GetGrain<ITimelineGrain>(f).Offer(entry).AsTask())).ConfigureAwait(true);
+        await Task.WhenAll(followers.Select(f => timelines.Get(f).Offer(entry).AsTask())).ConfigureAwait(true);
     }
 
     private async Task Deleted(Guid postId, Guid authorId)
@@ -50,7 +50,7 @@ public sealed class FanOutConsumerGrain(
         if (!await IsMerged(authorId).ConfigureAwait(true))
         {
             var followers = await Followers(authorId).ConfigureAwait(true);
-            await Task.WhenAll(followers.Select(f => GrainFactory.GetGrain<ITimelineGrain>(f).Withdraw(postId).AsTask())).ConfigureAwait(true);
+            await Task.WhenAll(followers.Select(f => timelines.Get(f).Withdraw(postId).AsTask())).ConfigureAwait(true);
         }
     }
 

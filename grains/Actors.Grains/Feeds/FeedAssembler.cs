@@ -13,7 +13,7 @@ namespace Actors.Grains.Feeds;
 /// without a call; authors are asked every time, so a profile edit shows on the next page.
 /// Runs inside the calling grain's turn (awaits resume on its scheduler).
 /// </summary>
-public sealed class FeedAssembler(IGrainFactory grains, Database database, PostSnapshots snapshots)
+public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHandles<IUserGrain> userGrains, Database database, PostSnapshots snapshots)
 {
     /// <param name="entries">Newest first; the items keep this order.</param>
     /// <param name="rows">Posts the caller has just read from PostgreSQL, to prime instead of asking again.</param>
@@ -25,9 +25,9 @@ public sealed class FeedAssembler(IGrainFactory grains, Database database, PostS
         var posts = await Task.WhenAll(entries.Select((e, i) =>
             rows is not null && rows.TryGetValue(e.PostId, out var row) ? PrimePost(row)
             : (copied[i] = snapshots.TryGet(e.PostId, out var copy)) ? Task.FromResult(new Cached<Post>(true, copy))
-            : grains.GetGrain<IPostGrain>(e.PostId).Peek().AsTask())).ConfigureAwait(true);
+            : postGrains.Get(e.PostId).Peek().AsTask())).ConfigureAwait(true);
         await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", FeedRows.PostsByIds, PostRows.Read, row => row.Id,
-            row => grains.GetGrain<IPostGrain>(row.Id).Prime(row)).ConfigureAwait(true);
+            row => postGrains.Get(row.Id).Prime(row)).ConfigureAwait(true);
         for (var i = 0; i < posts.Length; i++)
         {
             // Only what came from a grain is kept: renewing a reused copy would let it outlive its bound.
@@ -38,9 +38,9 @@ public sealed class FeedAssembler(IGrainFactory grains, Database database, PostS
         }
 
         var authorIds = posts.Where(p => p.Value is not null).Select(p => p.Value!.AuthorId).Distinct().ToArray();
-        var authors = await Task.WhenAll(authorIds.Select(id => grains.GetGrain<IUserGrain>(id).PeekAuthor().AsTask())).ConfigureAwait(true);
+        var authors = await Task.WhenAll(authorIds.Select(id => userGrains.Get(id).PeekAuthor().AsTask())).ConfigureAwait(true);
         await LoadMissing(authors, authorIds, "feed.authors", FeedRows.UsersByIds, UserRows.Read, row => row.Id,
-            row => grains.GetGrain<IUserGrain>(row.Id).Prime(row)).ConfigureAwait(true);
+            row => userGrains.Get(row.Id).Prime(row)).ConfigureAwait(true);
         var byId = new Dictionary<Guid, AuthorSummary>(authorIds.Length);
         foreach (var author in authors)
         {
@@ -68,7 +68,7 @@ public sealed class FeedAssembler(IGrainFactory grains, Database database, PostS
     }
 
     private async Task<Cached<Post>> PrimePost(Post row) =>
-        new(true, await grains.GetGrain<IPostGrain>(row.Id).Prime(row).ConfigureAwait(true));
+        new(true, await postGrains.Get(row.Id).Prime(row).ConfigureAwait(true));
 
     // Fills in place every slot whose grain did not hold its row: one query for all of them, then each
     // row primed into its grain (which answers what it holds, a row it wrote meanwhile included).

@@ -13,7 +13,8 @@ namespace Actors.Grains.Feeds;
 /// from their <see cref="IAuthorPostsGrain"/> when a page is read. A cold, stale (follows changed) or
 /// old timeline is rebuilt with one round trip; pages older than memory holds are read with one query.
 /// </summary>
-public sealed class TimelineGrain(Database database, FeedAssembler assembler, IOptions<FeedOptions> options, TimeProvider clock)
+public sealed class TimelineGrain(
+    Database database, FeedAssembler assembler, GrainHandles<IAuthorPostsGrain> authorPosts, IOptions<FeedOptions> options, TimeProvider clock)
     : Grain, ITimelineGrain
 {
     private readonly FeedOptions _options = options.Value;
@@ -114,7 +115,7 @@ public sealed class TimelineGrain(Database database, FeedAssembler assembler, IO
             return own;
         }
 
-        var recent = await Task.WhenAll(_merged.Select(a => GrainFactory.GetGrain<IAuthorPostsGrain>(a).GetRecent(after, count).AsTask()))
+        var recent = await Task.WhenAll(_merged.Select(a => authorPosts.Get(a).GetRecent(after, count).AsTask()))
             .ConfigureAwait(true);
         foreach (var entry in recent.SelectMany(r => r))
         {
