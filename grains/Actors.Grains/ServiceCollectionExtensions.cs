@@ -3,6 +3,7 @@ using Actors.Grains.Data;
 using Actors.Grains.Email;
 using Actors.Grains.Feeds;
 using Actors.Grains.Outbox;
+using Actors.Grains.Placement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -30,7 +31,7 @@ public static class ServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Timelines, fan-out and trending: their options ("Feed") and the page assembler.</summary>
+    /// <summary>Timelines, fan-out and trending: their options ("Feed"), the page assembler and the silo's copies.</summary>
     public static IServiceCollection AddActorsFeeds(this IServiceCollection services)
     {
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section)
@@ -40,6 +41,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(typeof(GrainHandles<>));
         services.AddSingleton<FeedAssembler>();
         services.AddSingleton<PostSnapshots>();
+        services.AddSingleton<AuthorSnapshots>();
+        services.AddSingleton<SiloCopies>();
+        services.AddPlacementDirector<PerSiloPlacement, PerSiloPlacementDirector>();
         return services;
     }
 

@@ -61,7 +61,22 @@ internal static class Load
         return new LoadResult(scenario, target, $"closed, {connections} conn", total.TotalCount / elapsed, total, errors);
     }
 
+    /// <summary>
+    /// The first <see cref="OpenLoopSettle"/> at the rate is not recorded: the previous run leaves the
+    /// target idle or the machine busy, and the switch is not the steady state being measured.
+    /// </summary>
     public static async Task<LoadResult> OpenLoopAsync(
+        string scenario, string target, HttpClient http, Func<long, HttpRequestMessage> request, double rate, TimeSpan duration)
+    {
+        await ScheduleAsync(scenario, target, http, request, rate, OpenLoopSettle).ConfigureAwait(false);
+        var result = await ScheduleAsync(scenario, target, http, request, rate, duration).ConfigureAwait(false);
+        Console.WriteLine($"  worst quarter-seconds ({target}): {string.Join(", ", result.Stalls)}");
+        return result.Result;
+    }
+
+    private static readonly TimeSpan OpenLoopSettle = TimeSpan.FromSeconds(3);
+
+    private static async Task<(LoadResult Result, IEnumerable<string> Stalls)> ScheduleAsync(
         string scenario, string target, HttpClient http, Func<long, HttpRequestMessage> request, double rate, TimeSpan duration)
     {
         var histogram = new LongHistogram(MaxLatencyMicros, 3);
@@ -71,6 +86,8 @@ internal static class Load
         var started = Stopwatch.GetTimestamp();
         var ticksPerRequest = Stopwatch.Frequency / rate;
         var due = (long)(rate * duration.TotalSeconds);
+        // The worst latency of the requests due in each quarter second: a tail made of a few stalls shows as a few bad windows.
+        var worst = new long[(int)Math.Ceiling(duration.TotalSeconds * 4) + 1];
         for (long n = 0; n < due;)
         {
             var now = Stopwatch.GetTimestamp();
@@ -86,6 +103,8 @@ internal static class Load
                     lock (gate)
                     {
                         histogram.RecordValue(micros);
+                        var window = (int)((intended - started) * 4 / Stopwatch.Frequency);
+                        worst[window] = Math.Max(worst[window], micros);
                         if (!ok)
                         {
                             errors++;
@@ -103,7 +122,9 @@ internal static class Load
         }
 
         await Task.WhenAll(inFlight).ConfigureAwait(false);
-        return new LoadResult(scenario, target, $"open, {rate:0}/s", due / duration.TotalSeconds, histogram, errors);
+        var stalls = worst.Select((micros, window) => (At: window / 4.0, Ms: micros / 1000.0)).OrderByDescending(w => w.Ms).Take(5)
+            .Select(w => $"{w.Ms:0} ms at {w.At:0.00} s");
+        return (new LoadResult(scenario, target, $"open, {rate:0}/s", due / duration.TotalSeconds, histogram, errors), stalls);
     }
 
     private static async Task<bool> SendAsync(HttpClient http, HttpRequestMessage message)

@@ -2,6 +2,7 @@ using Actors.Grains.Feeds;
 using Actors.Grains.Paging;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
+using Orleans.Runtime.Placement;
 
 namespace Actors.Grains.Tests;
 
@@ -116,6 +117,39 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         await fixture.Grains.GetGrain<IUserGrain>(author).Update(new ProfileChanges(null, null, "Renamed", null), null);
 
         Assert.Equal("Renamed", (await timeline.GetFeed(null, 10)).Items.Single().Author.DisplayName);
+    }
+
+    [Fact]
+    public async Task A_profile_edit_shows_in_the_next_feed_read_on_every_silo_that_holds_a_copy_of_the_author()
+    {
+        var author = await fixture.SignUpAsync();
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        var timelines = new List<ITimelineGrain>();
+        foreach (var silo in fixture.Cluster.Silos)
+        {
+            // One reader's timeline on each silo, so both silos assemble pages and copy the author.
+            var reader = await fixture.SignUpAsync();
+            var timeline = fixture.Grains.GetGrain<ITimelineGrain>(reader);
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silo.SiloAddress);
+            await timeline.GetFeed(null, 10);
+            RequestContext.Clear();
+            Assert.Equal(silo.SiloAddress, await management.GetActivationAddress(timeline));
+            await fixture.Grains.GetGrain<IUserGrain>(reader).Follow(author);
+            timelines.Add(timeline);
+        }
+
+        await PostAsync(author, 1);
+        foreach (var timeline in timelines)
+        {
+            Assert.NotEqual("Renamed", (await timeline.GetFeed(null, 10)).Items.Single().Author.DisplayName);
+        }
+
+        await fixture.Grains.GetGrain<IUserGrain>(author).Update(new ProfileChanges(null, null, "Renamed", null), null);
+
+        foreach (var timeline in timelines)
+        {
+            Assert.Equal("Renamed", (await timeline.GetFeed(null, 10)).Items.Single().Author.DisplayName);
+        }
     }
 
     [Fact]

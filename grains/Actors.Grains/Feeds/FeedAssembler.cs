@@ -9,11 +9,12 @@ namespace Actors.Grains.Feeds;
 /// grain is asked for what it already holds (no query), the misses of each kind are read with one
 /// batch query, and those rows are handed to their grains so the next page finds them hot. A page
 /// therefore costs no round trip when hot and at most one for posts plus one for authors when cold.
-/// Posts another page showed within the last moment come from the silo's <see cref="PostSnapshots"/>
-/// without a call; authors are asked every time, so a profile edit shows on the next page.
-/// Runs inside the calling grain's turn (awaits resume on its scheduler).
+/// Posts and authors another page showed lately come from the silo's copies (<see cref="PostSnapshots"/>,
+/// <see cref="AuthorSnapshots"/>) without a call. Runs inside the calling grain's turn (awaits resume on
+/// its scheduler).
 /// </summary>
-public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHandles<IUserGrain> userGrains, Database database, PostSnapshots snapshots)
+public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHandles<IUserGrain> userGrains, Database database,
+    PostSnapshots postCopies, AuthorSnapshots authorCopies)
 {
     /// <param name="entries">Newest first; the items keep this order.</param>
     /// <param name="rows">Posts the caller has just read from PostgreSQL, to prime instead of asking again.</param>
@@ -21,26 +22,25 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
     public async Task<(List<FeedItem> Items, List<Guid> Gone)> AssembleAsync(
         IReadOnlyList<TimelineEntry> entries, IReadOnlyDictionary<Guid, Post>? rows = null)
     {
-        var copied = new bool[entries.Count];
+        var postGeneration = postCopies.Generation;
+        var postCopied = new bool[entries.Count];
         var posts = await Task.WhenAll(entries.Select((e, i) =>
             rows is not null && rows.TryGetValue(e.PostId, out var row) ? PrimePost(row)
-            : (copied[i] = snapshots.TryGet(e.PostId, out var copy)) ? Task.FromResult(new Cached<Post>(true, copy))
+            : (postCopied[i] = postCopies.TryGet(e.PostId, out var copy)) ? Task.FromResult(new Cached<Post>(true, copy))
             : postGrains.Get(e.PostId).Peek().AsTask())).ConfigureAwait(true);
         await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", FeedRows.PostsByIds, PostRows.Read, row => row.Id,
             row => postGrains.Get(row.Id).Prime(row)).ConfigureAwait(true);
-        for (var i = 0; i < posts.Length; i++)
-        {
-            // Only what came from a grain is kept: renewing a reused copy would let it outlive its bound.
-            if (!copied[i] && posts[i].Value is { } fresh)
-            {
-                snapshots.Keep(fresh);
-            }
-        }
+        KeepCopies(postCopies, posts, postCopied, postGeneration, post => post.Id);
 
         var authorIds = posts.Where(p => p.Value is not null).Select(p => p.Value!.AuthorId).Distinct().ToArray();
-        var authors = await Task.WhenAll(authorIds.Select(id => userGrains.Get(id).PeekAuthor().AsTask())).ConfigureAwait(true);
+        var authorGeneration = authorCopies.Generation;
+        var authorCopied = new bool[authorIds.Length];
+        var authors = await Task.WhenAll(authorIds.Select((id, i) =>
+            (authorCopied[i] = authorCopies.TryGet(id, out var copy)) ? Task.FromResult(new Cached<AuthorSummary>(true, copy))
+            : userGrains.Get(id).PeekAuthor().AsTask())).ConfigureAwait(true);
         await LoadMissing(authors, authorIds, "feed.authors", FeedRows.UsersByIds, UserRows.Read, row => row.Id,
             row => userGrains.Get(row.Id).Prime(row)).ConfigureAwait(true);
+        KeepCopies(authorCopies, authors, authorCopied, authorGeneration, author => author.Id);
         var byId = new Dictionary<Guid, AuthorSummary>(authorIds.Length);
         foreach (var author in authors)
         {
@@ -65,6 +65,19 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
         }
 
         return (items, gone);
+    }
+
+    // Only what came from a grain is kept: renewing a reused copy would let it outlive its bound.
+    private static void KeepCopies<T>(Snapshots<T> copies, Cached<T>[] slots, bool[] copied, long generation, Func<T, Guid> idOf)
+        where T : class
+    {
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (!copied[i] && slots[i].Value is { } fresh)
+            {
+                copies.Keep(idOf(fresh), fresh, generation);
+            }
+        }
     }
 
     private async Task<Cached<Post>> PrimePost(Post row) =>

@@ -29,6 +29,16 @@ public sealed class FeedOptions
     /// <summary>Most post copies a silo keeps for pages.</summary>
     public int PostSnapshotCapacity { get; set; } = 50_000;
 
+    /// <summary>
+    /// How long a silo reuses its copy of an author's name and handle for pages (zero: never). A profile
+    /// edit makes every silo forget the copy before it is acknowledged; this bounds a copy only on a silo
+    /// that could not be told.
+    /// </summary>
+    public TimeSpan AuthorSnapshotTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most author copies a silo keeps for pages.</summary>
+    public int AuthorSnapshotCapacity { get; set; } = 100_000;
+
     /// <summary>Likes newer than this count towards trending.</summary>
     public TimeSpan TrendingWindow { get; set; } = TimeSpan.FromHours(24);
 
@@ -51,6 +61,8 @@ public sealed class FeedOptions
         && TimelineMaxAge > TimeSpan.Zero
         && PostSnapshotTtl >= TimeSpan.Zero
         && PostSnapshotCapacity >= 1
+        && AuthorSnapshotTtl >= TimeSpan.Zero
+        && AuthorSnapshotCapacity >= 1
         && TrendingWindow > TimeSpan.Zero
         && TrendingRefresh > TimeSpan.Zero
         && TrendingMaxAge >= TrendingRefresh

@@ -14,7 +14,7 @@ namespace Actors.Grains.Posts;
 /// its new counters.
 /// </summary>
 public sealed class PostGrain(
-    Database database, GrainMetrics metrics, OutboxSignal outbox, PostSnapshots snapshots, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
+    Database database, GrainMetrics metrics, OutboxSignal outbox, SiloCopies copies, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
 {
     private readonly RowCache<Post> _row = new(clock);
 
@@ -174,7 +174,7 @@ public sealed class PostGrain(
 
         // Gone either way: deleted now, or already deleted outside this activation.
         _row.Set(null);
-        snapshots.Forget(Id);
+        await copies.ForgetPostEverywhereAsync(Id).ConfigureAwait(true);
         DeactivateOnIdle();
         if (counters is null)
         {

@@ -12,7 +12,9 @@ namespace Actors.Grains.Users;
 /// use); writes commit to PostgreSQL first and only then change memory, so a refused or failed write
 /// leaves the grain exactly as it was.
 /// </summary>
-public sealed partial class UserGrain(Database database, GrainMetrics metrics, OutboxSignal outbox, TimeProvider clock, ILogger<UserGrain> logger) : Grain, IUserGrain
+public sealed partial class UserGrain(
+    Database database, GrainMetrics metrics, OutboxSignal outbox, SiloCopies copies, TimeProvider clock, ILogger<UserGrain> logger)
+    : Grain, IUserGrain
 {
     private readonly RowCache<UserProfile> _row = new(clock);
 
@@ -139,6 +141,7 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, O
         catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
         {
             _row.Suspect();
+            await copies.ForgetAuthorEverywhereAsync(Id).ConfigureAwait(true);
             throw;
         }
 
@@ -146,6 +149,9 @@ public sealed partial class UserGrain(Database database, GrainMetrics metrics, O
         {
             return null;
         }
+
+        // Before the edit is acknowledged: no page assembled after it shows the old name.
+        await copies.ForgetAuthorEverywhereAsync(Id).ConfigureAwait(true);
 
         // Counter notices interleave with this call: keep whichever snapshot is newest now.
         var held = _row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;

@@ -1,0 +1,12 @@
+using Actors.Grains.Users;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Grains.Feeds;
+
+/// <summary>
+/// The silo's copies of the author summaries that pages showed. A profile edit makes every silo forget
+/// its copy before the edit is acknowledged, so the next page shows it; a silo that could not be told
+/// (it was failing) drops its copy within <see cref="FeedOptions.AuthorSnapshotTtl"/>.
+/// </summary>
+public sealed class AuthorSnapshots(IOptions<FeedOptions> options, TimeProvider clock)
+    : Snapshots<AuthorSummary>(options.Value.AuthorSnapshotTtl, options.Value.AuthorSnapshotCapacity, clock);
