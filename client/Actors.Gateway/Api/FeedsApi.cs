@@ -1,7 +1,9 @@
 using Actors.Gateway.Auth;
+using Actors.Grains;
 using Actors.Grains.Feeds;
 using Actors.Grains.Posts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace Actors.Gateway.Api;
@@ -29,7 +31,7 @@ internal static class FeedsApi
     }
 
     public static async Task<Results<JsonPayload<PageResponse<FeedItemResponse>>, StatusCodeHttpResult, ProblemHttpResult>> GetFeed(
-        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields)
+        [FromServices] GrainHandles<ITimelineGrain> timelines, HttpContext http, string? limit, string? cursor, string? fields)
     {
         if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
             || !Fields<PostField>.TryParse(fields, PostField.All, out var selected, out problem))
@@ -43,7 +45,7 @@ internal static class FeedsApi
         }
 
         var caller = http.User.UserId() ?? throw new InvalidOperationException("An authorized request carries no user id.");
-        var page = await grains.GetGrain<ITimelineGrain>(caller).GetFeed(after, size);
+        var page = await timelines.Get(caller).GetFeed(after, size);
         var next = page.Next?.Encode();
         CacheHeaders.Personal(http.Response);
         return UsersApi.NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>

@@ -3,6 +3,7 @@ using Actors.Gateway.Auth;
 using Actors.Grains;
 using Actors.Grains.Posts;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Actors.Gateway.Api;
 
@@ -110,7 +111,7 @@ internal static class PostsApi
     }
 
     public static async Task<Results<JsonPayload<PostResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetPost(
-        string id, IGrainFactory grains, ViewCounter views, HttpContext http, string? fields)
+        string id, [FromServices] GrainHandles<IPostGrain> posts, ViewCounter views, HttpContext http, string? fields)
     {
         if (!Input.TryParseId(id, out var postId))
         {
@@ -122,7 +123,7 @@ internal static class PostsApi
             return problem!;
         }
 
-        var post = await grains.GetGrain<IPostGrain>(postId).GetPost();
+        var post = await posts.Get(postId).GetPost();
         if (post is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.PostNotFound, "No such post.");

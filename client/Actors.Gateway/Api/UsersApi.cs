@@ -4,6 +4,7 @@ using Actors.Grains;
 using Actors.Grains.Paging;
 using Actors.Grains.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Actors.Gateway.Api;
 
@@ -201,7 +202,7 @@ internal static class UsersApi
         ListUserPage(grains, http, limit, cursor, fields, owner: null, (directory, after, size) => directory.ListUsers(after, size));
 
     public static async Task<Results<JsonPayload<UserResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetUser(
-        string id, IGrainFactory grains, HttpContext http, string? fields)
+        string id, [FromServices] GrainHandles<IUserGrain> users, HttpContext http, string? fields)
     {
         if (!Input.TryParseId(id, out var userId))
         {
@@ -213,7 +214,7 @@ internal static class UsersApi
             return problem!;
         }
 
-        var profile = await grains.GetGrain<IUserGrain>(userId).GetProfile();
+        var profile = await users.Get(userId).GetProfile();
         if (profile is null)
         {
             return NotFound();

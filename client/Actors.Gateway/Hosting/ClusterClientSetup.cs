@@ -19,6 +19,7 @@ internal static partial class ClusterClientSetup
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
+        builder.Services.AddSingleton(typeof(GrainHandles<>));
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
