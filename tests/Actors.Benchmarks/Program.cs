@@ -9,7 +9,9 @@ if (args is ["baseline", ..])
 if (args is ["background", ..])
 {
     var background = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args[1..]).Build();
-    return await new BackgroundBenchmark(BenchSettings.From(background), background["SiloDll"]!, background["GatewayDll"]!,
+    return await new BackgroundBenchmark(BenchSettings.From(background),
+        background.GetConnectionString("PostgresNoEmail") ?? throw new InvalidOperationException("ConnectionStrings:PostgresNoEmail is not set."),
+        background["SiloDll"]!, background["GatewayDll"]!,
         background["Auth:SigningKey"]!).RunAsync();
 }
 

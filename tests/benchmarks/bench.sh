@@ -7,9 +7,10 @@
 # that gateway at the end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
 # Usage: tests/benchmarks/bench.sh [seconds-per-run (default 10)] [connections (default 64)] [only (profile,feed,writes; default all)]
 #        tests/benchmarks/bench.sh [seconds-per-sign-up-run (default 10)] - background
-#   background: a stack of its own (two silos and a gateway on ports 8181, 8182 and 8094, database
-#   actors_background, recreated) measures sign-up with welcome emails to a 200 ms SMTP server against
-#   no email at all, the outbox drain rate and silo memory over a sustained run.
+#   background: two stacks of their own (two silos and a gateway each: 8181, 8182 and 8094 with email,
+#   database actors_background; 8183, 8184 and 8097 without, database actors_background_off; both
+#   recreated) measure sign-up with welcome emails to a 200 ms SMTP server against no email at all,
+#   taking turns; then the outbox drain rate and silo memory over a sustained run.
 set -euo pipefail
 . "$(dirname "$0")/../../deploy/local/lib.sh"
 
@@ -24,9 +25,12 @@ ensure_secrets
 if [ "$ONLY" = background ]; then
   SILO_DLL="$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll"
   BENCH_DLL="$ACTORS_ROOT/tests/Actors.Benchmarks/bin/$CONFIGURATION/net10.0/Actors.Benchmarks.dll"
-  ensure_database actors_background fresh
-  ConnectionStrings__Postgres="$(postgres_connection_string actors_background)" dotnet "$SILO_DLL" migrate >/dev/null
+  for db in actors_background actors_background_off; do
+    ensure_database "$db" fresh
+    ConnectionStrings__Postgres="$(postgres_connection_string "$db")" dotnet "$SILO_DLL" migrate >/dev/null
+  done
   exec env ConnectionStrings__Postgres="$(postgres_connection_string actors_background)" ConnectionStrings__Redis="$(redis_connection_string)" \
+    ConnectionStrings__PostgresNoEmail="$(postgres_connection_string actors_background_off)" \
     Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$BENCH_DLL" background --Seconds "$SECONDS_PER_RUN" \
     --SiloDll "$SILO_DLL" --GatewayDll "$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll" \
     --Results "$ACTORS_ROOT/tests/benchmarks/results"
