@@ -60,6 +60,9 @@ internal static class BaselineServer
             await ReadProfile(db, id, ct) is { } bytes ? Results.Bytes(bytes, "application/json") : Results.NotFound());
         app.MapGet("/postgres/feed/{id:guid}", async (Guid id, CancellationToken ct) =>
             Results.Bytes(await ReadFeed(db, id, ct), "application/json"));
+        // How long this process has spent compiling, in the services' metric format: warm-ups last until it stops growing.
+        app.MapGet("/metrics", () => Results.Text(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Runner.JitMetric} {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds}\n")));
         await app.RunAsync();
     }
 

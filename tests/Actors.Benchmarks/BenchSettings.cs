@@ -16,7 +16,7 @@ internal sealed record BenchSettings(
         configuration["Cluster:ClusterId"] ?? "actors-local",
         configuration["Cluster:ServiceId"] ?? "actors",
         TimeSpan.FromSeconds(double.Parse(configuration["Seconds"] ?? "10", System.Globalization.CultureInfo.InvariantCulture)),
-        TimeSpan.FromSeconds(double.Parse(configuration["WarmUpSeconds"] ?? "15", System.Globalization.CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(configuration["WarmUpSeconds"] ?? "10", System.Globalization.CultureInfo.InvariantCulture)),
         int.Parse(configuration["Connections"] ?? "64", System.Globalization.CultureInfo.InvariantCulture),
         configuration["Results"] ?? Path.Combine(Environment.CurrentDirectory, "results"),
         [.. (configuration["SiloMetrics"] ?? "http://127.0.0.1:8081/metrics,http://127.0.0.1:8082/metrics").Split(',').Select(u => new Uri(u))],
