@@ -47,23 +47,22 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         {
             // 1. Sign-up with and without welcome emails, in alternating slices on both stacks at once.
             Console.WriteLine($"sign-up: {Rounds} rounds of {Slice.TotalSeconds:0} s with welcome emails to a 200 ms SMTP server and {Slice.TotalSeconds:0} s with no email at all ...");
-            var (on, off, ratios) = await SignUpRounds(http, db, withEmail, noEmail);
-            results.Add(on);
-            results.Add(off);
-            ratios.Sort();
+            var signUps = await SignUpRounds(http, db, withEmail, noEmail);
+            results.Add(signUps.With);
+            results.Add(signUps.Without);
+            var ratios = signUps.Ratios.Order().ToList();
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| sign-up throughput, with email against without, per round (order alternating) | {string.Join(", ", ratios.Select(r => $"{r - 1:+0%;-0%}"))}; median {Median(ratios) - 1:+0.0%;-0.0%} |"));
+                $"| sign-up throughput, with email against without, per round (order alternating) | {string.Join(", ", ratios.Select(Percent))}; median {Percent(Median(ratios))} |"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| machine CPU per sign-up, idle use subtracted, mail included (emails drained within each slice) | {signUps.CpuPerSignUpWith * 1000:0.0} ms with email, {signUps.CpuPerSignUpWithout * 1000:0.0} ms without: {Percent(signUps.CpuPerSignUpWith / signUps.CpuPerSignUpWithout)} |"));
+            var queued = await Count(db, "SELECT count(*) FROM outbox WHERE event_type = 'UserSignedUp'");
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| welcome emails | {queued:N0} queued, {Volatile.Read(ref delivered):N0} reached the server; each slice's last one sent at most {signUps.LongestDrain:0.0} s after the slice ended |"));
 
             // 2. The email stack alone from here on.
-            var signUps = await Count(db, "SELECT count(*) FROM outbox WHERE event_type = 'UserSignedUp'");
-            var started = Stopwatch.GetTimestamp();
-            await WaitDrained(db, TimeSpan.FromMinutes(10));
-            lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| welcome emails after the sign-up run | {signUps:N0} queued; all sent {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s after the run ended; {Volatile.Read(ref delivered):N0} messages reached the server |"));
-
             Console.WriteLine("drain: a backlog of 20,000 fan-out and 20,000 profile events ...");
             await Backlog(db);
-            started = Stopwatch.GetTimestamp();
+            var started = Stopwatch.GetTimestamp();
             await WaitDrained(db, TimeSpan.FromMinutes(10));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
@@ -87,7 +86,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         }
 
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"| difference, with email against without (all rounds) | {(results[0].RequestsPerSecond / results[1].RequestsPerSecond) - 1:+0.0%;-0.0%} | | {(results[0].Percentile(99) / results[1].Percentile(99)) - 1:+0.0%;-0.0%} | |");
+            $"| difference, with email against without (all rounds) | {Percent(results[0].RequestsPerSecond / results[1].RequestsPerSecond)} | | {Percent(results[0].Percentile(99) / results[1].Percentile(99))} | |");
         md.AppendLine();
         md.AppendLine("| measured | result |");
         md.AppendLine("|---|---|");
@@ -104,9 +103,10 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     }
 
     // Both stacks are warmed up first; then each round measures one slice on each, the first of the
-    // pair alternating, with the email stack's outbox drained (unmeasured) before every slice.
-    private static async Task<(LoadResult With, LoadResult Without, List<double> Ratios)> SignUpRounds(
-        HttpClient http, NpgsqlDataSource db, Stack withEmail, Stack noEmail)
+    // pair alternating. An email slice lasts until its outbox has drained, so the machine's CPU time over
+    // it holds all the work its sign-ups caused, mail included: CPU per sign-up does not drift with the
+    // machine's speed the way throughput does.
+    private static async Task<SignUpComparison> SignUpRounds(HttpClient http, NpgsqlDataSource db, Stack withEmail, Stack noEmail)
     {
         var run = Stopwatch.GetTimestamp() % 1_000_000_000;
         Func<long, HttpRequestMessage> SignUp(Stack stack, string prefix) => n =>
@@ -121,18 +121,35 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         const string Without = "no email (outbox relay off)";
         await Load.ClosedLoopAsync("warm-up", With, http, SignUp(withEmail, "wa"), 8, TimeSpan.FromSeconds(5));
         await Load.ClosedLoopAsync("warm-up", Without, http, SignUp(noEmail, "wb"), 8, TimeSpan.FromSeconds(5));
-        var slices = new List<(bool Email, LoadResult Result)>();
+        await WaitDrained(db, TimeSpan.FromMinutes(5));
+
+        // What the idle stacks, the database and the machine use with nothing to do, to subtract.
+        var (idleCpu, idleStarted) = (BusyCpuSeconds(), Stopwatch.GetTimestamp());
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idleCores = (BusyCpuSeconds() - idleCpu) / Stopwatch.GetElapsedTime(idleStarted).TotalSeconds;
+
+        var slices = new List<(bool Email, LoadResult Result, double CpuSeconds)>();
+        var drains = new List<double>();
         var offset = 0L;
         for (var round = 0; round < Rounds; round++)
         {
             foreach (var email in round % 2 == 0 ? new[] { true, false } : [false, true])
             {
-                await WaitDrained(db, TimeSpan.FromMinutes(5));
                 var stack = email ? withEmail : noEmail;
                 var start = offset;
                 offset += 100_000;
-                slices.Add((email, await Load.ClosedLoopAsync("sign-up", email ? With : Without, http,
-                    n => SignUp(stack, email ? "sa" : "sb")(start + n), 8, Slice)));
+                var (cpu, started) = (BusyCpuSeconds(), Stopwatch.GetTimestamp());
+                var result = await Load.ClosedLoopAsync("sign-up", email ? With : Without, http,
+                    n => SignUp(stack, email ? "sa" : "sb")(start + n), 8, Slice);
+                if (email)
+                {
+                    var ended = Stopwatch.GetTimestamp();
+                    await WaitDrained(db, TimeSpan.FromMinutes(5));
+                    drains.Add(Stopwatch.GetElapsedTime(ended).TotalSeconds);
+                }
+
+                var work = BusyCpuSeconds() - cpu - (idleCores * Stopwatch.GetElapsedTime(started).TotalSeconds);
+                slices.Add((email, result, work));
             }
         }
 
@@ -143,7 +160,21 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             ratios.Add(pair.Single(p => p.Email).Result.RequestsPerSecond / pair.Single(p => !p.Email).Result.RequestsPerSecond);
         }
 
-        return (Combine(slices.Where(s => s.Email).Select(s => s.Result).ToList()), Combine(slices.Where(s => !s.Email).Select(s => s.Result).ToList()), ratios);
+        double CpuPerSignUp(bool email) =>
+            slices.Where(s => s.Email == email).Sum(s => s.CpuSeconds) / slices.Where(s => s.Email == email).Sum(s => s.Result.Latency.TotalCount);
+        return new SignUpComparison(
+            Combine([.. slices.Where(s => s.Email).Select(s => s.Result)]), Combine([.. slices.Where(s => !s.Email).Select(s => s.Result)]),
+            ratios, CpuPerSignUp(true), CpuPerSignUp(false), drains.Max());
+    }
+
+    private sealed record SignUpComparison(
+        LoadResult With, LoadResult Without, List<double> Ratios, double CpuPerSignUpWith, double CpuPerSignUpWithout, double LongestDrain);
+
+    // Seconds the machine's cores spent busy (user, nice, system, interrupts, steal) since boot.
+    private static double BusyCpuSeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
+        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / 100.0;
     }
 
     private static LoadResult Combine(List<LoadResult> slices)
@@ -157,6 +188,9 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         return new LoadResult("sign-up", slices[0].Target, $"{slices.Count} slices of {Slice.TotalSeconds:0} s, 8 conn",
             slices.Average(s => s.RequestsPerSecond), latency, slices.Sum(s => s.Errors));
     }
+
+    // A ratio as a signed change: 0.893 is "-10.7%".
+    private static string Percent(double ratio) => string.Create(CultureInfo.InvariantCulture, $"{(ratio - 1) * 100:+0.0;-0.0;0.0}%");
 
     private static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;

@@ -37,7 +37,7 @@ public sealed class DatabaseOutageTests
             using var probe = new HttpClient();
             foreach (var silo in new[] { 0, 1 })
             {
-                await WaitForStatus(probe, stack.SiloHealth(silo, "ready"), HttpStatusCode.ServiceUnavailable);
+                await probe.WaitForStatus(stack.SiloHealth(silo, "ready"), HttpStatusCode.ServiceUnavailable);
                 Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync(stack.SiloHealth(silo, "live"))).StatusCode);
             }
         }
@@ -55,16 +55,7 @@ public sealed class DatabaseOutageTests
         }
 
         using var after = new HttpClient();
-        await WaitForStatus(after, stack.SiloHealth(0, "ready"), HttpStatusCode.OK);
-        await WaitForStatus(after, stack.SiloHealth(1, "ready"), HttpStatusCode.OK);
-    }
-
-    private static async Task WaitForStatus(HttpClient http, Uri url, HttpStatusCode expected)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await http.GetAsync(url, timeout.Token)).StatusCode != expected)
-        {
-            await Task.Delay(100, timeout.Token);
-        }
+        await after.WaitForStatus(stack.SiloHealth(0, "ready"), HttpStatusCode.OK);
+        await after.WaitForStatus(stack.SiloHealth(1, "ready"), HttpStatusCode.OK);
     }
 }

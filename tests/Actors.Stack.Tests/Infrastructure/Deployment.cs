@@ -10,7 +10,7 @@ namespace Actors.Stack.Tests.Infrastructure;
 
 /// <summary>
 /// The whole product as users run it: silos and a gateway as separate processes, joined through the
-/// real Redis under a cluster id of their own, writing to the real PostgreSQL through a cuttable proxy.
+/// real Redis under a cluster id of their own, writing to the real PostgreSQL; both through cuttable proxies.
 /// </summary>
 internal sealed class Deployment : IAsyncDisposable
 {
@@ -32,6 +32,11 @@ internal sealed class Deployment : IAsyncDisposable
         // PostgreSQL's 100 connections.
         postgres.MaxPoolSize = 10;
         PostgresThroughProxy = postgres.ConnectionString;
+        // "host:port,options": the same options, through a proxy of this stack's own.
+        var redis = TestEnvironment.Redis.Split(',', 2);
+        var redisEndpoint = redis[0].Split(':');
+        Redis = new TcpProxy(new IPEndPoint(IPAddress.Parse(redisEndpoint[0] == "localhost" ? "127.0.0.1" : redisEndpoint[0]), int.Parse(redisEndpoint[1], System.Globalization.CultureInfo.InvariantCulture)));
+        RedisThroughProxy = $"127.0.0.1:{Redis.Port}" + (redis.Length > 1 ? $",{redis[1]}" : "");
         GatewayPort = TestEnvironment.FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}"), Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -51,6 +56,11 @@ internal sealed class Deployment : IAsyncDisposable
     public const string ServiceId = "actors-tests";
 
     public TcpProxy Database { get; }
+
+    /// <summary>Between this stack and Redis (cluster membership).</summary>
+    public TcpProxy Redis { get; }
+
+    private string RedisThroughProxy { get; }
 
     /// <summary>The SMTP server the silos send mail to.</summary>
     public TestSmtpServer Smtp { get; } = new();
@@ -192,6 +202,7 @@ internal sealed class Deployment : IAsyncDisposable
 
         Http.Dispose();
         await Database.DisposeAsync();
+        await Redis.DisposeAsync();
         await Smtp.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var admin = NpgsqlDataSource.Create(TestEnvironment.Postgres);
@@ -234,7 +245,7 @@ internal sealed class Deployment : IAsyncDisposable
     private Dictionary<string, string> Common() => new()
     {
         ["ConnectionStrings__Postgres"] = PostgresThroughProxy,
-        ["ConnectionStrings__Redis"] = TestEnvironment.Redis,
+        ["ConnectionStrings__Redis"] = RedisThroughProxy,
         ["Cluster__ClusterId"] = ClusterId,
         ["Cluster__ServiceId"] = ServiceId,
         ["Logging__LogLevel__Default"] = "Warning",

@@ -23,6 +23,16 @@ internal static class Http
         return JsonDocument.Parse(body).RootElement.GetProperty("code").GetString()!;
     }
 
+    /// <summary>Polls <paramref name="url"/> until it answers <paramref name="expected"/> (fails after 30 s).</summary>
+    public static async Task WaitForStatus(this HttpClient http, Uri url, HttpStatusCode expected)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while ((await http.GetAsync(url, timeout.Token)).StatusCode != expected)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
     public static Task<HttpResponseMessage> PostJson(this HttpClient client, string url, object body) =>
         client.PostAsJsonAsync(url, body);
 

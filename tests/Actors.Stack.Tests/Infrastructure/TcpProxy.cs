@@ -5,9 +5,9 @@ using System.Net.Sockets;
 namespace Actors.Stack.Tests.Infrastructure;
 
 /// <summary>
-/// A loopback TCP forwarder placed between the stack and PostgreSQL, so a test can make the database
-/// unreachable for the stack alone (connections reset, new ones refused) and bring it back, while the
-/// real server keeps running for every other test.
+/// A loopback TCP forwarder placed between the stack and PostgreSQL or Redis, so a test can make the
+/// server unreachable for the stack alone (connections reset, new ones refused) and bring it back, while
+/// the real server keeps running for every other test.
 /// </summary>
 internal sealed class TcpProxy : IAsyncDisposable
 {
@@ -25,7 +25,7 @@ internal sealed class TcpProxy : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Refuses new connections and resets every open one: to the stack, the database is gone.</summary>
+    /// <summary>Refuses new connections and resets every open one: to the stack, the server is gone.</summary>
     public void Cut()
     {
         _stop.Cancel();
