@@ -192,7 +192,8 @@ internal sealed class Runner(BenchSettings settings)
         }
     }
 
-    private static async Task<double> JitSecondsAsync(HttpClient http, IReadOnlyList<Uri> processes)
+    /// <summary>Seconds spent compiling by this process and the processes whose metrics are given.</summary>
+    public static async Task<double> JitSecondsAsync(HttpClient http, IReadOnlyList<Uri> processes)
     {
         var total = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds;
         foreach (var uri in processes)
