@@ -23,11 +23,13 @@ namespace Actors.Benchmarks;
 /// included) is reported beside throughput: sign-up is CPU-bound, and CPU per request drifts less with
 /// the machine's speed than requests per second do.
 /// </remarks>
-internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmailPostgres, string siloDll, string gatewayDll, string signingKey)
+internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmailPostgres, TimeSpan soak, string siloDll, string gatewayDll, string signingKey)
 {
     private const int Rounds = 6;
-    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+    // --Seconds: one slice of sign-ups on one stack.
+    private TimeSpan Slice => settings.Duration;
+
     private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
 
     public async Task<int> RunAsync()
@@ -71,8 +73,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| backlog drain (20,000 PostCreated to fan-out, 20,000 UserProfileUpdated) | {40_000 / seconds:N0} events/s ({seconds:0.0} s) |"));
 
-            Console.WriteLine("memory over a sustained 60 s run of sign-ups, posts and reads ...");
-            lines.Add(await Sustained(http, db, withEmail));
+            Console.WriteLine($"memory over {soak.TotalSeconds:0} s of post and profile reads ...");
+            lines.Add(await Sustained(http, db, withEmail, soak));
         }
 
         await smtp.CancelAsync();
@@ -109,7 +111,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     // pair alternating. A slice's CPU window lasts until its mail is sent (and at least Settle after the
     // load), so the machine's CPU time over it holds all the work its sign-ups caused, mail included: CPU
     // per sign-up does not drift with the machine's speed the way throughput does.
-    private static async Task<SignUpComparison> SignUpRounds(HttpClient http, NpgsqlDataSource db, Stack withEmail, Stack noEmail)
+    private async Task<SignUpComparison> SignUpRounds(HttpClient http, NpgsqlDataSource db, Stack withEmail, Stack noEmail)
     {
         var run = Stopwatch.GetTimestamp() % 1_000_000_000;
         Func<long, HttpRequestMessage> SignUp(Stack stack, string prefix) => n =>
@@ -198,7 +200,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / 100.0;
     }
 
-    private static LoadResult Combine(List<LoadResult> slices)
+    private LoadResult Combine(List<LoadResult> slices)
     {
         var latency = new HdrHistogram.LongHistogram(60_000_000, 3);
         foreach (var slice in slices)
@@ -216,17 +218,18 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     private static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
-    private static async Task<string> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack)
+    // Heap after the last collection, every 5 s: flat means the last third of the samples averages about
+    // what the first third did (a sawtooth between collections is expected).
+    private static async Task<string> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack, TimeSpan soak)
     {
         var samples = new List<double>();
         var posts = await Ids(db, "SELECT id FROM posts LIMIT 1000");
         var users = await Ids(db, "SELECT id FROM users LIMIT 1000");
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var load = Load.ClosedLoopAsync("sustained", "mixed", http, n => (n % 3) switch
         {
             0 => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/posts/{posts[(int)(n % posts.Count)]}")),
             _ => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/users/{users[(int)(n % users.Count)]}")),
-        }, 16, TimeSpan.FromSeconds(60));
+        }, 16, soak);
         while (!load.IsCompleted)
         {
             samples.Add(await stack.ManagedHeapAsync(http));
@@ -235,7 +238,13 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
 
         var result = await load;
         return string.Create(CultureInfo.InvariantCulture,
-            $"| silo managed heap over 60 s of reads ({result.RequestsPerSecond:N0} req/s, views counted in the background), sampled every 5 s | first {samples[0] / 1048576:0} MB, last {samples[^1] / 1048576:0} MB, max {samples.Max() / 1048576:0} MB |");
+            $"| silo managed heap over {soak.TotalSeconds:0} s of reads ({result.RequestsPerSecond:N0} req/s, views counted in the background), sampled every 5 s | first {samples[0] / 1048576:0} MB, last {samples[^1] / 1048576:0} MB, min {samples.Min() / 1048576:0}, max {samples.Max() / 1048576:0} MB; mean of the first third {Third(samples, 0) / 1048576:0} MB, of the last third {Third(samples, 2) / 1048576:0} MB |");
+    }
+
+    private static double Third(List<double> samples, int which)
+    {
+        var size = Math.Max(1, samples.Count / 3);
+        return (which == 0 ? samples.Take(size) : samples.TakeLast(size)).Average();
     }
 
     private static async Task Backlog(NpgsqlDataSource db)

@@ -6,11 +6,12 @@
 # Starts the local stack if needed plus a gateway on 8093 whose rate limits never reject, and stops
 # that gateway at the end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
 # Usage: tests/benchmarks/bench.sh [seconds-per-run (default 10)] [connections (default 64)] [only (profile,feed,writes; default all)]
-#        tests/benchmarks/bench.sh [seconds-per-sign-up-run (default 10)] - background
+#        tests/benchmarks/bench.sh [seconds-per-sign-up-slice (default 10)] - background
 #   background: two stacks of their own (two silos and a gateway each: 8181, 8182 and 8094 with email,
 #   database actors_background; 8183, 8184 and 8097 without, database actors_background_off; both
 #   recreated) measure sign-up with welcome emails to a 200 ms SMTP server against no email at all,
-#   taking turns; then the outbox drain rate and silo memory over a sustained run.
+#   taking turns; then the outbox drain rate and silo memory over a sustained run of reads
+#   (SOAK_SECONDS, default 60).
 set -euo pipefail
 . "$(dirname "$0")/../../deploy/local/lib.sh"
 
@@ -31,7 +32,7 @@ if [ "$ONLY" = background ]; then
   done
   exec env ConnectionStrings__Postgres="$(postgres_connection_string actors_background)" ConnectionStrings__Redis="$(redis_connection_string)" \
     ConnectionStrings__PostgresNoEmail="$(postgres_connection_string actors_background_off)" \
-    Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$BENCH_DLL" background --Seconds "$SECONDS_PER_RUN" \
+    Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$BENCH_DLL" background --Seconds "$SECONDS_PER_RUN" --SoakSeconds "${SOAK_SECONDS:-60}" \
     --SiloDll "$SILO_DLL" --GatewayDll "$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll" \
     --Results "$ACTORS_ROOT/tests/benchmarks/results"
 fi
