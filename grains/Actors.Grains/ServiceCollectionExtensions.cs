@@ -36,7 +36,8 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section)
             .Validate(o => o.IsValid(), "Feed settings out of range: FanOutLimit >= 1, TimelineLength 100..10000 (a page holds up to 100), "
-                + "positive durations, TrendingMaxAge >= TrendingRefresh, TrendingSize 1..100.")
+                + "positive durations (snapshot times to live may be zero), snapshot capacities >= 1, TrendingMaxAge >= TrendingRefresh, "
+                + "TrendingSize 1..100, TrendingViewWeight >= 0.")
             .ValidateOnStart();
         services.AddSingleton(typeof(GrainHandles<>));
         services.AddSingleton<FeedAssembler>();

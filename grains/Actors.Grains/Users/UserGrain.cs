@@ -150,14 +150,15 @@ public sealed partial class UserGrain(
             return null;
         }
 
-        // Before the edit is acknowledged: no page assembled after it shows the old name.
-        await copies.ForgetAuthorEverywhereAsync(Id).ConfigureAwait(true);
-
         // Counter notices interleave with this call: keep whichever snapshot is newest now.
         var held = _row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;
         var profile = KeepNewestCounters(committed, held);
         _row.Set(profile);
         outbox.Nudge();
+
+        // Memory holds the edit first, so a silo asking again after forgetting gets the new name; and
+        // before the edit is acknowledged, so no page assembled after it shows the old one.
+        await copies.ForgetAuthorEverywhereAsync(Id).ConfigureAwait(true);
         return WriteResult.Ok(profile);
     }
 
