@@ -27,10 +27,10 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
 {
     private const int Rounds = 6;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
+
     // --Seconds: one slice of sign-ups on one stack.
     private TimeSpan Slice => settings.Duration;
-
-    private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
 
     public async Task<int> RunAsync()
     {
@@ -406,19 +406,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             }
         }
 
-        public async Task<double> ManagedHeapAsync(HttpClient http)
-        {
-            double total = 0;
-            foreach (var (_, root) in _processes.Take(2))
-            {
-                var exposition = await http.GetStringAsync(new Uri(root, "/metrics"));
-                total += exposition.Split('\n')
-                    .Where(line => line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
-                    .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-            }
-
-            return total;
-        }
+        /// <summary>The silos' (the first two processes') managed heaps, summed.</summary>
+        public Task<double> ManagedHeapAsync(HttpClient http) => Exposition.SumAsync(http, Metrics.Take(2), Exposition.HeapBytes);
 
         public async ValueTask DisposeAsync()
         {

@@ -62,7 +62,7 @@ internal static class BaselineServer
             Results.Bytes(await ReadFeed(db, id, ct), "application/json"));
         // How long this process has spent compiling, in the services' metric format: warm-ups last until it stops growing.
         app.MapGet("/metrics", () => Results.Text(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{Runner.JitMetric} {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds}\n")));
+            $"{Exposition.JitSeconds} {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds}\n")));
         await app.RunAsync();
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Actors.Benchmarks;
 
 /// <summary>What one grain activation costs in silo memory, measured over many activations.</summary>
@@ -30,15 +28,6 @@ internal sealed class MemoryProbe(IClusterClient cluster, HttpClient http, IRead
     {
         var silos = await management.GetHosts(onlyActive: true);
         await management.ForceGarbageCollection([.. silos.Keys]);
-        double total = 0;
-        foreach (var url in siloMetrics)
-        {
-            var exposition = await http.GetStringAsync(url);
-            total += exposition.Split('\n')
-                .Where(line => line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
-                .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-        }
-
-        return total;
+        return await Exposition.SumAsync(http, siloMetrics, Exposition.HeapBytes);
     }
 }

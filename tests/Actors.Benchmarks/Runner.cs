@@ -14,9 +14,6 @@ internal sealed class Runner(BenchSettings settings)
     private const int HotUsers = 1_000;
     private const int HotFeedReaders = 500;
 
-    /// <summary>The runtime's counter of time spent compiling, as silos and the gateway export it.</summary>
-    public const string JitMetric = "dotnet_jit_compilation_time_seconds_total";
-
     private static readonly TimeSpan WarmUpStep = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxWarmUp = TimeSpan.FromMinutes(2);
 
@@ -193,17 +190,8 @@ internal sealed class Runner(BenchSettings settings)
     }
 
     /// <summary>Seconds spent compiling by this process and the processes whose metrics are given.</summary>
-    public static async Task<double> JitSecondsAsync(HttpClient http, IReadOnlyList<Uri> processes)
-    {
-        var total = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds;
-        foreach (var uri in processes)
-        {
-            var line = (await http.GetStringAsync(uri)).Split('\n').First(l => l.StartsWith(JitMetric, StringComparison.Ordinal));
-            total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return total;
-    }
+    public static async Task<double> JitSecondsAsync(HttpClient http, IReadOnlyList<Uri> processes) =>
+        System.Runtime.JitInfo.GetCompilationTime().TotalSeconds + await Exposition.SumAsync(http, processes, Exposition.JitSeconds);
 
     private static HttpRequestMessage Get(Uri url)
     {

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Actors.Benchmarks;
+
+/// <summary>Reads the services' Prometheus text exposition (<c>/metrics</c>).</summary>
+internal static class Exposition
+{
+    /// <summary>The runtime's counter of time spent compiling.</summary>
+    public const string JitSeconds = "dotnet_jit_compilation_time_seconds_total";
+
+    /// <summary>The managed heap as of the last collection, one sample per generation.</summary>
+    public const string HeapBytes = "dotnet_gc_last_collection_heap_size_bytes";
+
+    /// <summary>
+    /// Every sample of <paramref name="metric"/> (whatever its labels) summed over the endpoints; an
+    /// endpoint that exports none is an error, not a zero.
+    /// </summary>
+    public static async Task<double> SumAsync(HttpClient http, IEnumerable<Uri> endpoints, string metric)
+    {
+        double total = 0;
+        foreach (var url in endpoints)
+        {
+            var samples = (await http.GetStringAsync(url)).Split('\n')
+                .Where(line => line.Length > metric.Length && line.StartsWith(metric, StringComparison.Ordinal) && line[metric.Length] is '{' or ' ')
+                .Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture))
+                .ToList();
+            total += samples.Count > 0 ? samples.Sum() : throw new InvalidOperationException($"{url} exports no {metric}.");
+        }
+
+        return total;
+    }
+}
