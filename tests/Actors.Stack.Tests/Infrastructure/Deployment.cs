@@ -24,8 +24,7 @@ internal sealed class Deployment : IAsyncDisposable
     {
         var postgres = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = _databaseName };
         Postgres = postgres.ConnectionString;
-        var target = new IPEndPoint(IPAddress.Parse(postgres.Host == "localhost" ? "127.0.0.1" : postgres.Host!), postgres.Port);
-        Database = new TcpProxy(target);
+        Database = new TcpProxy(Endpoint(postgres.Host!, postgres.Port));
         postgres.Port = Database.Port;
         postgres.Host = "127.0.0.1";
         // Several stacks run at once, each silo with its own pool: small pools keep them all well under
@@ -35,7 +34,7 @@ internal sealed class Deployment : IAsyncDisposable
         // "host:port,options": the same options, through a proxy of this stack's own.
         var redis = TestEnvironment.Redis.Split(',', 2);
         var redisEndpoint = redis[0].Split(':');
-        Redis = new TcpProxy(new IPEndPoint(IPAddress.Parse(redisEndpoint[0] == "localhost" ? "127.0.0.1" : redisEndpoint[0]), int.Parse(redisEndpoint[1], System.Globalization.CultureInfo.InvariantCulture)));
+        Redis = new TcpProxy(Endpoint(redisEndpoint[0], int.Parse(redisEndpoint[1], System.Globalization.CultureInfo.InvariantCulture)));
         RedisThroughProxy = $"127.0.0.1:{Redis.Port}" + (redis.Length > 1 ? $",{redis[1]}" : "");
         GatewayPort = TestEnvironment.FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{GatewayPort}"), Timeout = TimeSpan.FromSeconds(30) };
@@ -233,6 +232,9 @@ internal sealed class Deployment : IAsyncDisposable
             }
         }
     }
+
+    // The servers' address as the test environment names it ("localhost" or an IP), for a proxy to dial.
+    private static IPEndPoint Endpoint(string host, int port) => new(IPAddress.Parse(host == "localhost" ? "127.0.0.1" : host), port);
 
     private static void Override(Dictionary<string, string> settings, IReadOnlyDictionary<string, string> overrides)
     {
