@@ -25,7 +25,7 @@ namespace Actors.Benchmarks;
 /// </remarks>
 internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmailPostgres, TimeSpan soak, string siloDll, string gatewayDll, string signingKey)
 {
-    private const int Rounds = 6;
+    private const int Rounds = 10;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
 
@@ -59,7 +59,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| sign-up throughput, with email against without, per round (order alternating) | {string.Join(", ", ratios.Select(Percent))}; median {Percent(Median(ratios))} |"));
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| machine CPU per sign-up, mail included (each slice's window: {Slice.TotalSeconds:0} s of sign-ups, then until its mail is sent, at least {Settle.TotalSeconds:0} s) | {signUps.CpuPerSignUpWith * 1000:0.0} ms with email, {signUps.CpuPerSignUpWithout * 1000:0.0} ms without: {Percent(signUps.CpuPerSignUpWith / signUps.CpuPerSignUpWithout)} |"));
+                $"| machine CPU per sign-up, mail included (each slice's window: {Slice.TotalSeconds:0} s of sign-ups, then until its mail is sent, at least {Settle.TotalSeconds:0} s) | {CpuPerSignUp(signUps.CpuWith) * 1000:0.0} ms with email, {CpuPerSignUp(signUps.CpuWithout) * 1000:0.0} ms without: {Percent(CpuPerSignUp(signUps.CpuWith) / CpuPerSignUp(signUps.CpuWithout))} |"));
+            lines.Add($"| CPU ms per sign-up by process, with email / without | {CpuBreakdown(signUps)} |");
             var queued = await Count(db, "SELECT count(*) FROM outbox WHERE event_type = 'UserSignedUp'");
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| welcome emails | {queued:N0} queued, {Volatile.Read(ref delivered):N0} reached the server; each slice's last one sent at most {signUps.LongestDrain:0.0} s after the slice ended |"));
@@ -144,7 +145,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             jit = now;
         }
 
-        var slices = new List<(bool Email, LoadResult Result, double CpuSeconds)>();
+        var slices = new List<(bool Email, LoadResult Result, CpuWindow Cpu)>();
         var drains = new List<double>();
         var offset = 0L;
         for (var round = 0; round < Rounds; round++)
@@ -154,7 +155,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
                 var stack = email ? withEmail : noEmail;
                 var start = offset;
                 offset += 100_000;
-                var cpu = BusyCpuSeconds();
+                var cpu = Cpu(stack, email ? noEmail : withEmail);
                 var result = await Load.ClosedLoopAsync("sign-up", email ? With : Without, http,
                     n => SignUp(stack, email ? "sa" : "sb")(start + n), 8, Slice);
                 // Every window is the slice plus the same settling time, which an email slice also
@@ -172,7 +173,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
                     await Task.Delay(settled);
                 }
 
-                slices.Add((email, result, BusyCpuSeconds() - cpu));
+                slices.Add((email, result, Cpu(stack, email ? noEmail : withEmail).Since(cpu)));
             }
         }
 
@@ -183,22 +184,40 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             ratios.Add(pair.Single(p => p.Email).Result.RequestsPerSecond / pair.Single(p => !p.Email).Result.RequestsPerSecond);
         }
 
-        double CpuPerSignUp(bool email) =>
-            slices.Where(s => s.Email == email).Sum(s => s.CpuSeconds) / slices.Where(s => s.Email == email).Sum(s => s.Result.Latency.TotalCount);
+        (CpuWindow Cpu, long SignUps) Total(bool email) => (
+            slices.Where(s => s.Email == email).Aggregate(CpuWindow.Zero, (sum, s) => sum + s.Cpu),
+            slices.Where(s => s.Email == email).Sum(s => s.Result.Latency.TotalCount));
         return new SignUpComparison(
             Combine([.. slices.Where(s => s.Email).Select(s => s.Result)]), Combine([.. slices.Where(s => !s.Email).Select(s => s.Result)]),
-            ratios, CpuPerSignUp(true), CpuPerSignUp(false), drains.Max());
+            ratios, Total(true), Total(false), drains.Max());
     }
 
     private sealed record SignUpComparison(
-        LoadResult With, LoadResult Without, List<double> Ratios, double CpuPerSignUpWith, double CpuPerSignUpWithout, double LongestDrain);
+        LoadResult With, LoadResult Without, List<double> Ratios, (CpuWindow Cpu, long SignUps) CpuWith, (CpuWindow Cpu, long SignUps) CpuWithout, double LongestDrain);
 
-    // Seconds the machine's cores spent busy (user, nice, system, interrupts, steal) since boot.
-    private static double BusyCpuSeconds()
+    private const string Silos = "silos", Gateway = "gateway", Benchmark = "benchmark (load generator, SMTP server)", Idle = "the idle stack";
+
+    // Where a slice's CPU goes: the measured stack's silos and gateway, PostgreSQL, Redis, this process
+    // (which also runs the SMTP server) and the other stack, idle meanwhile.
+    private static CpuUse Cpu(Stack measured, Stack idle) => CpuUse.Read(
+        new Dictionary<string, IEnumerable<int>>
+        {
+            [Silos] = measured.SiloProcessIds,
+            [Gateway] = measured.GatewayProcessIds,
+            [Benchmark] = [Environment.ProcessId],
+            [Idle] = [.. idle.SiloProcessIds, .. idle.GatewayProcessIds],
+        },
+        new Dictionary<string, string> { ["PostgreSQL"] = "postgres", ["Redis"] = "redis-server" });
+
+    // CPU milliseconds per sign-up, with email against without, for the machine and each group.
+    private static string CpuBreakdown(SignUpComparison s)
     {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
-        return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]) / 100.0;
+        string Ms(Func<CpuWindow, double> seconds) => string.Create(CultureInfo.InvariantCulture,
+            $"{seconds(s.CpuWith.Cpu) * 1000 / s.CpuWith.SignUps:0.0} / {seconds(s.CpuWithout.Cpu) * 1000 / s.CpuWithout.SignUps:0.0}");
+        return string.Join("; ", s.CpuWith.Cpu.Groups.Keys.Order().Select(g => $"{g} {Ms(c => c.Groups[g])}").Append($"other {Ms(c => c.Unaccounted)}"));
     }
+
+    private static double CpuPerSignUp((CpuWindow Cpu, long SignUps) total) => total.Cpu.Machine / total.SignUps;
 
     private LoadResult Combine(List<LoadResult> slices)
     {
@@ -218,33 +237,45 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     private static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
-    // Heap after the last collection, every 5 s: flat means the last third of the samples averages about
-    // what the first third did (a sawtooth between collections is expected).
+    // The silos' live heap: every 30 s a full, blocking collection on each of the stack's silos, then
+    // the heap it left. Without forcing, the heap as of the last collection includes gen-2 garbage that
+    // workstation GC reclaims lazily, which rises for minutes whether or not anything leaks. Flat means
+    // the last sample is about what the cluster held once its activations were all loaded (1 min in).
     private static async Task<string> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack, TimeSpan soak)
     {
-        var samples = new List<double>();
+        using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
+        var management = clusterHost.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+        var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+        async Task<double> LiveHeap()
+        {
+            await management.ForceGarbageCollection(silos);
+            return await stack.ManagedHeapAsync(http);
+        }
+
+        var samples = new List<(TimeSpan At, double Bytes)>();
         var posts = await Ids(db, "SELECT id FROM posts LIMIT 1000");
         var users = await Ids(db, "SELECT id FROM users LIMIT 1000");
+        var started = Stopwatch.GetTimestamp();
+        samples.Add((TimeSpan.Zero, await LiveHeap()));
         var load = Load.ClosedLoopAsync("sustained", "mixed", http, n => (n % 3) switch
         {
             0 => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/posts/{posts[(int)(n % posts.Count)]}")),
             _ => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/users/{users[(int)(n % users.Count)]}")),
         }, 16, soak);
-        while (!load.IsCompleted)
+        while (await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30))) != load)
         {
-            samples.Add(await stack.ManagedHeapAsync(http));
-            await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(5)));
+            samples.Add((Stopwatch.GetElapsedTime(started), await LiveHeap()));
         }
 
         var result = await load;
+        samples.Add((Stopwatch.GetElapsedTime(started), await LiveHeap()));
+        await clusterHost.StopAsync();
+        var loaded = samples.First(s => s.At >= TimeSpan.FromMinutes(1) || s == samples[^1]);
+        var last = samples[^1];
+        var perMinute = last.At > loaded.At ? (last.Bytes - loaded.Bytes) / (last.At - loaded.At).TotalMinutes : double.NaN;
+        static string Mb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576:0.0}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| silo managed heap over {soak.TotalSeconds:0} s of reads ({result.RequestsPerSecond:N0} req/s, views counted in the background), sampled every 5 s | first {samples[0] / 1048576:0} MB, last {samples[^1] / 1048576:0} MB, min {samples.Min() / 1048576:0}, max {samples.Max() / 1048576:0} MB; mean of the first third {Third(samples, 0) / 1048576:0} MB, of the last third {Third(samples, 2) / 1048576:0} MB |");
-    }
-
-    private static double Third(List<double> samples, int which)
-    {
-        var size = Math.Max(1, samples.Count / 3);
-        return (which == 0 ? samples.Take(size) : samples.TakeLast(size)).Average();
+            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of post and profile reads ({result.RequestsPerSecond:N0} req/s, views counted in the background) | {string.Join(", ", samples.Select(s => Mb(s.Bytes)))} MB; from {Mb(loaded.Bytes)} MB at {loaded.At.TotalSeconds:0} s to {Mb(last.Bytes)} MB at the end: {(perMinute >= 0 ? "+" : "")}{Mb(perMinute)} MB per minute |");
     }
 
     private static async Task Backlog(NpgsqlDataSource db)
@@ -316,9 +347,10 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             ["ConnectionStrings__Postgres"] = postgres,
             ["ConnectionStrings__Redis"] = settings.Redis,
             ["Cluster__ClusterId"] = cluster,
+            ["Cluster__ServiceId"] = settings.ServiceId,
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        var stack = new Stack(gateway);
+        var stack = new Stack(gateway, settings.Redis, cluster, settings.ServiceId);
         for (var i = 0; i < 2; i++)
         {
             var silo = new Dictionary<string, string>(common)
@@ -355,11 +387,22 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     }
 
     /// <summary>The processes of one stack; disposing stops them with SIGTERM, silos last.</summary>
-    private sealed class Stack(Uri gateway) : IAsyncDisposable
+    private sealed class Stack(Uri gateway, string redis, string clusterId, string serviceId) : IAsyncDisposable
     {
         public Uri Gateway { get; } = gateway;
 
+        public string Redis { get; } = redis;
+
+        public string ClusterId { get; } = clusterId;
+
+        public string ServiceId { get; } = serviceId;
+
         public IEnumerable<Uri> Metrics => _processes.Select(p => new Uri(p.Root, "/metrics"));
+
+        // Silos start first, then the gateway.
+        public IEnumerable<int> SiloProcessIds => _processes.Take(2).Select(p => p.Process.Id);
+
+        public IEnumerable<int> GatewayProcessIds => _processes.Skip(2).Select(p => p.Process.Id);
 
         private readonly List<(Process Process, Uri Root)> _processes = [];
 

@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using Orleans.Configuration;
-using StackExchange.Redis;
 
 namespace Actors.Benchmarks;
 
@@ -100,7 +98,7 @@ internal sealed class Runner(BenchSettings settings)
 
         // The baselines are done: their connections must not crowd the grains' pools from here on.
         await StopAsync(baseline);
-        using var clusterHost = await ConnectToClusterAsync();
+        using var clusterHost = await ClusterConnection.ConnectAsync(settings.Redis, settings.ClusterId, settings.ServiceId);
         var cluster = clusterHost.Services.GetRequiredService<IClusterClient>();
         if (settings.Runs("profile"))
         {
@@ -254,24 +252,6 @@ internal sealed class Runner(BenchSettings settings)
         }
 
         return tokens;
-    }
-
-    private async Task<IHost> ConnectToClusterAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = settings.ClusterId;
-                o.ServiceId = settings.ServiceId;
-            });
-            client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis));
-        });
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 
     private Process StartBaseline(string hotIdsFile)
