@@ -35,6 +35,15 @@ public sealed class SiloHostOptions
     /// <summary>How often expired Idempotency-Keys are deleted.</summary>
     public TimeSpan IdempotencyKeyPurgePeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long a stream message stays in the silo's stream cache once newer ones have arrived. Delivery
+    /// is made durable by the outbox, not by the cache: a consumer further behind than this misses the
+    /// message and gets the event again when its lease runs out, so keep this above Outbox:Lease. (Orleans
+    /// keeps 30 minutes by default, which under sustained writes holds the last half hour of events in memory.)
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan StreamCacheRetention { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Serve the Orleans Dashboard at /dashboard on the silo's HTTP port.</summary>
     public bool EnableDashboard { get; set; }
 

@@ -50,7 +50,16 @@ public static class SiloHostingExtensions
                     o.Invariant = "Npgsql";
                     o.DataSource = dataSource;
                 }));
-            orleans.AddMemoryStreams(StreamNames.Provider);
+            // Messages leave the stream cache after the retention (see SiloHostOptions). What the cache
+            // remembers of a purged stream (its last token, so a caught-up consumer on a quiet stream is
+            // not mistaken for one that fell behind) is one entry per stream, and the streams are a fixed
+            // set of partitions: kept for a day rather than Orleans' 10 minutes.
+            orleans.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+            {
+                o.DataMinTimeInCache = silo.StreamCacheRetention;
+                o.DataMaxAgeInCache = silo.StreamCacheRetention;
+                o.MetadataMinTimeInCache = TimeSpan.FromDays(1);
+            })));
             orleans.AddActivityPropagation();
             if (silo.EnableDashboard)
             {

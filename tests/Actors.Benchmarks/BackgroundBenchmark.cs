@@ -28,6 +28,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     private const int Rounds = 10;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
+    private const double SoakPostsPerSecond = 100;
 
     // --Seconds: one slice of sign-ups on one stack.
     private TimeSpan Slice => settings.Duration;
@@ -74,7 +75,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| backlog drain (20,000 PostCreated to fan-out, 20,000 UserProfileUpdated) | {40_000 / seconds:N0} events/s ({seconds:0.0} s) |"));
 
-            Console.WriteLine($"memory over {soak.TotalSeconds:0} s of post and profile reads ...");
+            Console.WriteLine($"memory over {soak.TotalSeconds:0} s of reads and {SoakPostsPerSecond:0} posts/s ...");
             lines.Add(await Sustained(http, db, withEmail, soak));
         }
 
@@ -237,45 +238,56 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     private static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
 
-    // The silos' live heap: every 30 s a full, blocking collection on each of the stack's silos, then
-    // the heap it left. Without forcing, the heap as of the last collection includes gen-2 garbage that
-    // workstation GC reclaims lazily, which rises for minutes whether or not anything leaks. Flat means
-    // the last sample is about what the cluster held once its activations were all loaded (1 min in).
+    // Memory over a sustained mix: reads (views counted in the background) and posts at a fixed rate,
+    // each post an outbox event relayed through the streams to its fan-out consumer. Every 30 s a full,
+    // blocking collection runs on each of the stack's silos, then their heap is read: without forcing,
+    // the heap as of the last collection includes gen-2 garbage that workstation GC reclaims lazily,
+    // which rises for minutes whether or not anything leaks. The stream cache's message count is read
+    // beside it. Idle activations are collected after 90 s on these stacks, so the grains the new posts
+    // activate reach their steady number within the run; flat means the second half of the run holds
+    // what its middle did.
     private static async Task<string> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack, TimeSpan soak)
     {
         using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
         var management = clusterHost.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
         var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
-        async Task<double> LiveHeap()
+        async Task<(double Heap, double Cached)> Sample()
         {
             await management.ForceGarbageCollection(silos);
-            return await stack.ManagedHeapAsync(http);
+            return (await stack.ManagedHeapAsync(http), await Exposition.SumAsync(http, stack.Metrics.Take(2), Exposition.StreamCacheMessages));
         }
 
-        var samples = new List<(TimeSpan At, double Bytes)>();
+        var writers = await Writers.SignUpAsync(http, stack.Gateway, 32);
         var posts = await Ids(db, "SELECT id FROM posts LIMIT 1000");
         var users = await Ids(db, "SELECT id FROM users LIMIT 1000");
+        var samples = new List<(TimeSpan At, double Heap, double Cached)>();
         var started = Stopwatch.GetTimestamp();
-        samples.Add((TimeSpan.Zero, await LiveHeap()));
-        var load = Load.ClosedLoopAsync("sustained", "mixed", http, n => (n % 3) switch
+        var first = await Sample();
+        samples.Add((TimeSpan.Zero, first.Heap, first.Cached));
+        var reads = Load.ClosedLoopAsync("sustained", "reads", http, n => (n % 3) switch
         {
             0 => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/posts/{posts[(int)(n % posts.Count)]}")),
             _ => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/users/{users[(int)(n % users.Count)]}")),
         }, 16, soak);
+        var writes = Load.OpenLoopAsync("sustained", "posts", http, writers.NewPost, SoakPostsPerSecond, soak);
+        var load = Task.WhenAll(reads, writes);
         while (await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30))) != load)
         {
-            samples.Add((Stopwatch.GetElapsedTime(started), await LiveHeap()));
+            var (heap, cached) = await Sample();
+            samples.Add((Stopwatch.GetElapsedTime(started), heap, cached));
         }
 
-        var result = await load;
-        samples.Add((Stopwatch.GetElapsedTime(started), await LiveHeap()));
+        var (readResult, writeResult) = (await reads, await writes);
+        var end = await Sample();
+        samples.Add((Stopwatch.GetElapsedTime(started), end.Heap, end.Cached));
         await clusterHost.StopAsync();
-        var loaded = samples.First(s => s.At >= TimeSpan.FromMinutes(1) || s == samples[^1]);
+
+        var middle = samples.First(s => s.At >= soak / 2 || s == samples[^1]);
         var last = samples[^1];
-        var perMinute = last.At > loaded.At ? (last.Bytes - loaded.Bytes) / (last.At - loaded.At).TotalMinutes : double.NaN;
+        var perMinute = last.At > middle.At ? (last.Heap - middle.Heap) / (last.At - middle.At).TotalMinutes : double.NaN;
         static string Mb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576:0.0}");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of post and profile reads ({result.RequestsPerSecond:N0} req/s, views counted in the background) | {string.Join(", ", samples.Select(s => Mb(s.Bytes)))} MB; from {Mb(loaded.Bytes)} MB at {loaded.At.TotalSeconds:0} s to {Mb(last.Bytes)} MB at the end: {(perMinute >= 0 ? "+" : "")}{Mb(perMinute)} MB per minute |");
+            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {readResult.Errors + writeResult.Errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; from {Mb(middle.Heap)} MB at {middle.At.TotalSeconds:0} s to {Mb(last.Heap)} MB at the end: {(perMinute >= 0 ? "+" : "")}{Mb(perMinute)} MB per minute. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => s.Cached.ToString("N0", CultureInfo.InvariantCulture)))} |");
     }
 
     private static async Task Backlog(NpgsqlDataSource db)
@@ -356,6 +368,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             var silo = new Dictionary<string, string>(common)
             {
                 ["Silo__Name"] = $"bg{slot}{i}",
+                // The sustained run's new posts activate grains: collected after 90 s, their number levels off within the run.
+                ["Silo__CollectionAge"] = "00:01:30",
                 ["Silo__SiloPort"] = (11211 + (2 * slot) + i).ToString(CultureInfo.InvariantCulture),
                 ["Silo__GatewayPort"] = (30100 + (2 * slot) + i).ToString(CultureInfo.InvariantCulture),
                 ["Urls"] = $"http://127.0.0.1:{8181 + (2 * slot) + i}",

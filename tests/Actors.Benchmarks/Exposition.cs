@@ -11,6 +11,9 @@ internal static class Exposition
     /// <summary>The managed heap as of the last collection, one sample per generation.</summary>
     public const string HeapBytes = "dotnet_gc_last_collection_heap_size_bytes";
 
+    /// <summary>Messages held in a silo's stream queue caches, one sample per queue.</summary>
+    public const string StreamCacheMessages = "orleans_streams_queue_cache_length_messages_total";
+
     /// <summary>
     /// Every sample of <paramref name="metric"/> (whatever its labels) summed over the endpoints; an
     /// endpoint that exports none is an error, not a zero.

@@ -123,9 +123,9 @@ internal sealed class Runner(BenchSettings settings)
             return results.Any(r => r.Errors > 0) ? 1 : 0;
         }
 
-        var writers = await SignUpWriters(http, 32);
+        var writers = await Writers.SignUpAsync(http, settings.Gateway, 32);
         Console.WriteLine("post write ...");
-        await Measure(results, Load.ClosedLoopAsync("post write", "gateway → grain → PostgreSQL", http, n => NewPost(writers, n), 32, duration));
+        await Measure(results, Load.ClosedLoopAsync("post write", "gateway → grain → PostgreSQL", http, n => writers.NewPost(n), 32, duration));
 
         Console.WriteLine("sign-up (PBKDF2, 100,000 iterations) ...");
         var run = Stopwatch.GetTimestamp();
@@ -133,7 +133,7 @@ internal sealed class Runner(BenchSettings settings)
 
         Console.WriteLine("mixed, 90% reads / 10% writes ...");
         await Measure(results, Load.ClosedLoopAsync("mixed 90/10", "gateway", http,
-            n => n % 10 == 0 ? NewPost(writers, n) : Get(new Uri(settings.Gateway, $"/api/users/{hot[(int)(n % hot.Count)]}")), settings.Connections, duration));
+            n => n % 10 == 0 ? writers.NewPost(n) : Get(new Uri(settings.Gateway, $"/api/users/{hot[(int)(n % hot.Count)]}")), settings.Connections, duration));
 
         Console.WriteLine("memory: bytes per activation over 100,000 posts and 10,000 users ...");
         var probe = new MemoryProbe(cluster, http, settings.SiloMetrics);
@@ -218,16 +218,6 @@ internal sealed class Runner(BenchSettings settings)
         return [.. tokens];
     }
 
-    private HttpRequestMessage NewPost(List<string> tokens, long n)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.Gateway, "/api/posts"))
-        {
-            Content = JsonContent.Create(new { body = $"Benchmark post {n}: a sentence of ordinary length, like people write." }),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[(int)(n % tokens.Count)]);
-        return request;
-    }
-
     private HttpRequestMessage SignUp(long run, long n)
     {
         var handle = $"b{run % 1_000_000_000:x}_{n}";
@@ -235,23 +225,6 @@ internal sealed class Runner(BenchSettings settings)
         {
             Content = JsonContent.Create(new { handle, email = $"{handle}@bench.test", displayName = "Benchmark", password = "benchmark password" }),
         };
-    }
-
-    private async Task<List<string>> SignUpWriters(HttpClient http, int count)
-    {
-        var tokens = new List<string>();
-        var run = Stopwatch.GetTimestamp() % 1_000_000_000;
-        for (var i = 0; i < count; i++)
-        {
-            var handle = $"w{run:x}_{i}";
-            (await http.PostAsJsonAsync(new Uri(settings.Gateway, "/api/users"),
-                new { handle, email = $"{handle}@bench.test", displayName = "Writer", password = "benchmark password" })).EnsureSuccessStatusCode();
-            using var login = await http.PostAsJsonAsync(new Uri(settings.Gateway, "/api/sessions"), new { email = $"{handle}@bench.test", password = "benchmark password" });
-            login.EnsureSuccessStatusCode();
-            tokens.Add((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
-        }
-
-        return tokens;
     }
 
     private Process StartBaseline(string hotIdsFile)

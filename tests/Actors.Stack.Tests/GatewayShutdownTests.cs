@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -109,10 +108,7 @@ public sealed class GatewayShutdownTests(ITestOutputHelper output)
     /// <summary>POST requests the gateway is working on, from its own metrics (the scrape itself is a GET).</summary>
     private static async Task<double> ActivePostRequestsAsync(HttpClient http)
     {
-        var text = await http.GetStringAsync("/metrics");
-        return text.Split('\n')
-            .Where(l => l.StartsWith("http_server_active_requests{", StringComparison.Ordinal) && l.Contains("http_request_method=\"POST\"", StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return Metrics.Value(await http.GetStringAsync("/metrics"), "http_server_active_requests", "http_request_method=\"POST\"");
     }
 
     /// <summary>True when a new TCP connection to the port is accepted.</summary>

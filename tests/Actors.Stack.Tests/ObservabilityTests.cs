@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -17,22 +16,22 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
     {
         await CauseTraffic();
 
-        var gateway = await Scrape(new Uri(Stack.Http.BaseAddress!, "/metrics"));
-        var silo = await Scrape(Stack.SiloMetrics(0));
+        var gateway = await Metrics.ScrapeAsync(new Uri(Stack.Http.BaseAddress!, "/metrics"));
+        var silo = await Metrics.ScrapeAsync(Stack.SiloMetrics(0));
 
-        Assert.True(Value(gateway, "http_server_request_duration_seconds_count", "http_route=\"/api/users/{id}\"") > 0);
-        Assert.True(Value(gateway, "actors_ratelimit_rejections_total") > 0);
-        Assert.True(Value(silo, "actors_grain_reads_total", "source=\"memory\"") > 0);
-        Assert.True(Value(silo, "actors_grain_reads_total", "source=\"database\"") > 0);
-        Assert.True(Value(silo, "actors_db_operation_duration_seconds_count", "kind=\"write\"") > 0);
-        Assert.True(Value(silo, "orleans_catalog_activations") > 0);
-        Assert.True(Value(silo, "db_client_connection_max") > 0);
+        Assert.True(Metrics.Value(gateway, "http_server_request_duration_seconds_count", "http_route=\"/api/users/{id}\"") > 0);
+        Assert.True(Metrics.Value(gateway, "actors_ratelimit_rejections_total") > 0);
+        Assert.True(Metrics.Value(silo, "actors_grain_reads_total", "source=\"memory\"") > 0);
+        Assert.True(Metrics.Value(silo, "actors_grain_reads_total", "source=\"database\"") > 0);
+        Assert.True(Metrics.Value(silo, "actors_db_operation_duration_seconds_count", "kind=\"write\"") > 0);
+        Assert.True(Metrics.Value(silo, "orleans_catalog_activations") > 0);
+        Assert.True(Metrics.Value(silo, "db_client_connection_max") > 0);
         // The sign-ups' events were relayed and their welcome emails sent, and the backlog gauges are exported.
         await WaitFor(async () =>
         {
-            var both = await Scrape(Stack.SiloMetrics(0));
-            return Value(both, "actors_outbox_relayed_total") > 0
-                && Value(both, "actors_outbox_consumer_lag_seconds_count", "consumer=\"welcome-email\"", "outcome=\"done\"") > 0;
+            var both = await Metrics.ScrapeAsync(Stack.SiloMetrics(0));
+            return Metrics.Value(both, "actors_outbox_relayed_total") > 0
+                && Metrics.Value(both, "actors_outbox_consumer_lag_seconds_count", "consumer=\"welcome-email\"", "outcome=\"done\"") > 0;
         });
         Assert.Contains("actors_outbox_pending{", silo, StringComparison.Ordinal);
         Assert.Contains("actors_outbox_oldest_pending_age_seconds{", silo, StringComparison.Ordinal);
@@ -45,7 +44,7 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
     public async Task Every_metric_the_Grafana_dashboard_queries_is_exported()
     {
         await CauseTraffic();
-        var exported = await Scrape(new Uri(Stack.Http.BaseAddress!, "/metrics")) + await Scrape(Stack.SiloMetrics(0));
+        var exported = await Metrics.ScrapeAsync(new Uri(Stack.Http.BaseAddress!, "/metrics")) + await Metrics.ScrapeAsync(Stack.SiloMetrics(0));
         var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "deploy/grafana/actors-dashboard.json")));
 
         var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
@@ -103,18 +102,6 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
 
         Assert.Equal(HttpStatusCode.TooManyRequests, last);
     }
-
-    private static async Task<string> Scrape(Uri url)
-    {
-        using var http = new HttpClient();
-        return await http.GetStringAsync(url);
-    }
-
-    // Sum of the samples of one metric whose labels contain every given label pair.
-    private static double Value(string exposition, string metric, params string[] labels) =>
-        exposition.Split('\n')
-            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(l => line.Contains(l, StringComparison.Ordinal)))
-            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     private static async Task WaitFor(Func<Task<bool>> condition)
     {
