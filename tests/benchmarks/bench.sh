@@ -10,8 +10,8 @@
 #   background: two stacks of their own (two silos and a gateway each: 8181, 8182 and 8094 with email,
 #   database actors_background; 8183, 8184 and 8097 without, database actors_background_off; both
 #   recreated) measure sign-up with welcome emails to a 200 ms SMTP server against no email at all,
-#   taking turns; then the outbox drain rate and silo memory over a sustained run of reads
-#   (SOAK_SECONDS, default 60).
+#   taking turns; then the outbox drain rate, and silo memory (a full collection on every silo every
+#   30 s) over a sustained run of reads plus 100 posts/s (SOAK_SECONDS, default 60).
 set -euo pipefail
 . "$(dirname "$0")/../../deploy/local/lib.sh"
 
