@@ -36,10 +36,13 @@ public sealed class SiloHostOptions
     public TimeSpan IdempotencyKeyPurgePeriod { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// How long a stream message stays in the silo's stream cache once newer ones have arrived. Delivery
-    /// is made durable by the outbox, not by the cache: a consumer further behind than this misses the
-    /// message and gets the event again when its lease runs out, so keep this above Outbox:Lease. (Orleans
-    /// keeps 30 minutes by default, which under sustained writes holds the last half hour of events in memory.)
+    /// How long a stream message stays in the silo's stream cache once newer ones have arrived. (Orleans
+    /// keeps 30 minutes by default, which under sustained writes holds the last half hour of events in
+    /// memory.) Outbox deliveries are made durable by the outbox, not by the cache: a consumer further
+    /// behind than this skips ahead to the newest message, and the events it skipped come back when their
+    /// leases run out. Above Outbox:Lease that costs nothing, since such events have been handed out
+    /// again already; below it, they are late by up to a lease. View batches have no outbox: a view
+    /// aggregator that far behind loses them, within the bounded loss views are allowed.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan StreamCacheRetention { get; set; } = TimeSpan.FromMinutes(1);

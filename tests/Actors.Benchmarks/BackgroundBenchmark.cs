@@ -26,6 +26,7 @@ namespace Actors.Benchmarks;
 internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmailPostgres, TimeSpan soak, string siloDll, string gatewayDll, string signingKey)
 {
     private const int Rounds = 10;
+    private const int SilosPerStack = 2;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
     private const double SoakPostsPerSecond = 100;
@@ -40,6 +41,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         var results = new List<LoadResult>();
         var lines = new List<string>();
         var delivered = 0;
+        var errors = 0L;
         using var smtp = new CancellationTokenSource();
         var smtpPort = FreePort();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
@@ -76,7 +78,9 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
                 $"| backlog drain (20,000 PostCreated to fan-out, 20,000 UserProfileUpdated) | {40_000 / seconds:N0} events/s ({seconds:0.0} s) |"));
 
             Console.WriteLine($"memory over {soak.TotalSeconds:0} s of reads and {SoakPostsPerSecond:0} posts/s ...");
-            lines.Add(await Sustained(http, db, withEmail, soak));
+            var (line, soakErrors) = await Sustained(http, db, withEmail, soak);
+            lines.Add(line);
+            errors += soakErrors;
         }
 
         await smtp.CancelAsync();
@@ -106,7 +110,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         await File.WriteAllTextAsync(Path.Combine(settings.Results, "background.md"), md.ToString());
         Console.WriteLine();
         Console.WriteLine(md);
-        return results.Any(r => r.Errors > 0) ? 1 : 0;
+        return results.Any(r => r.Errors > 0) || errors > 0 ? 1 : 0;
     }
 
     // Both stacks are warmed up first; then each round measures one slice on each, the first of the
@@ -159,8 +163,9 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
                 var cpu = Cpu(stack, email ? noEmail : withEmail);
                 var result = await Load.ClosedLoopAsync("sign-up", email ? With : Without, http,
                     n => SignUp(stack, email ? "sa" : "sb")(start + n), 8, Slice);
-                // Every window is the slice plus the same settling time, which an email slice also
-                // needs to send its last mail, so the machine's background use weighs the same in both.
+                // A window is the slice plus at least the settling time; an email slice's lasts until its
+                // last mail is sent, which may take longer (the machine's idle use then weighs a little
+                // more on the email side: the breakdown's idle-stack and "other" rows show how much).
                 var ended = Stopwatch.GetTimestamp();
                 if (email)
                 {
@@ -196,7 +201,10 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     private sealed record SignUpComparison(
         LoadResult With, LoadResult Without, List<double> Ratios, (CpuWindow Cpu, long SignUps) CpuWith, (CpuWindow Cpu, long SignUps) CpuWithout, double LongestDrain);
 
-    private const string Silos = "silos", Gateway = "gateway", Benchmark = "benchmark (load generator, SMTP server)", Idle = "the idle stack";
+    private const string Silos = "silos";
+    private const string Gateway = "gateway";
+    private const string Benchmark = "benchmark (load generator, SMTP server)";
+    private const string Idle = "the idle stack";
 
     // Where a slice's CPU goes: the measured stack's silos and gateway, PostgreSQL, Redis, this process
     // (which also runs the SMTP server) and the other stack, idle meanwhile.
@@ -246,15 +254,18 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     // beside it. Idle activations are collected after 90 s on these stacks, so the grains the new posts
     // activate reach their steady number within the run; flat means the second half of the run holds
     // what its middle did.
-    private static async Task<string> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack, TimeSpan soak)
+    private static async Task<(string Line, long Errors)> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack, TimeSpan soak)
     {
         using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
         var management = clusterHost.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
         var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
+        // Messages in the caches: added minus purged, both counted as they happen (the cache's own length
+        // gauge is reported only every few minutes).
         async Task<(double Heap, double Cached)> Sample()
         {
             await management.ForceGarbageCollection(silos);
-            return (await stack.ManagedHeapAsync(http), await Exposition.SumAsync(http, stack.Metrics.Take(2), Exposition.StreamCacheMessages));
+            return (await stack.ManagedHeapAsync(http),
+                await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCacheAdded) - await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCachePurged));
         }
 
         var writers = await Writers.SignUpAsync(http, stack.Gateway, 32);
@@ -284,10 +295,13 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
 
         var middle = samples.First(s => s.At >= soak / 2 || s == samples[^1]);
         var last = samples[^1];
-        var perMinute = last.At > middle.At ? (last.Heap - middle.Heap) / (last.At - middle.At).TotalMinutes : double.NaN;
         static string Mb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576:0.0}");
-        return string.Create(CultureInfo.InvariantCulture,
-            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {readResult.Errors + writeResult.Errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; from {Mb(middle.Heap)} MB at {middle.At.TotalSeconds:0} s to {Mb(last.Heap)} MB at the end: {(perMinute >= 0 ? "+" : "")}{Mb(perMinute)} MB per minute. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => s.Cached.ToString("N0", CultureInfo.InvariantCulture)))} |");
+        var trend = last.At > middle.At
+            ? string.Create(CultureInfo.InvariantCulture, $"from {Mb(middle.Heap)} MB at {middle.At.TotalSeconds:0} s to {Mb(last.Heap)} MB at the end, {((last.Heap - middle.Heap) / (last.At - middle.At).TotalMinutes >= 0 ? "+" : "")}{Mb((last.Heap - middle.Heap) / (last.At - middle.At).TotalMinutes)} MB per minute")
+            : "too short a run for a trend";
+        var errors = readResult.Errors + writeResult.Errors;
+        return (string.Create(CultureInfo.InvariantCulture,
+            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; {trend}. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => s.Cached.ToString("N0", CultureInfo.InvariantCulture)))} |"), errors);
     }
 
     private static async Task Backlog(NpgsqlDataSource db)
@@ -363,7 +377,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             ["Logging__LogLevel__Default"] = "Warning",
         };
         var stack = new Stack(gateway, settings.Redis, cluster, settings.ServiceId);
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < SilosPerStack; i++)
         {
             var silo = new Dictionary<string, string>(common)
             {
@@ -414,9 +428,11 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         public IEnumerable<Uri> Metrics => _processes.Select(p => new Uri(p.Root, "/metrics"));
 
         // Silos start first, then the gateway.
-        public IEnumerable<int> SiloProcessIds => _processes.Take(2).Select(p => p.Process.Id);
+        public IEnumerable<int> SiloProcessIds => _processes.Take(SilosPerStack).Select(p => p.Process.Id);
 
-        public IEnumerable<int> GatewayProcessIds => _processes.Skip(2).Select(p => p.Process.Id);
+        public IEnumerable<int> GatewayProcessIds => _processes.Skip(SilosPerStack).Select(p => p.Process.Id);
+
+        public IEnumerable<Uri> SiloMetrics => Metrics.Take(SilosPerStack);
 
         private readonly List<(Process Process, Uri Root)> _processes = [];
 
@@ -463,8 +479,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             }
         }
 
-        /// <summary>The silos' (the first two processes') managed heaps, summed.</summary>
-        public Task<double> ManagedHeapAsync(HttpClient http) => Exposition.SumAsync(http, Metrics.Take(2), Exposition.HeapBytes);
+        /// <summary>The silos' managed heaps, summed.</summary>
+        public Task<double> ManagedHeapAsync(HttpClient http) => Exposition.SumAsync(http, SiloMetrics, Exposition.HeapBytes);
 
         public async ValueTask DisposeAsync()
         {

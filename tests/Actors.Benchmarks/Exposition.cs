@@ -11,8 +11,11 @@ internal static class Exposition
     /// <summary>The managed heap as of the last collection, one sample per generation.</summary>
     public const string HeapBytes = "dotnet_gc_last_collection_heap_size_bytes";
 
-    /// <summary>Messages held in a silo's stream queue caches, one sample per queue.</summary>
-    public const string StreamCacheMessages = "orleans_streams_queue_cache_length_messages_total";
+    /// <summary>Messages added to a silo's stream queue caches, one sample per queue.</summary>
+    public const string StreamCacheAdded = "orleans_streams_queue_cache_messages_added_total";
+
+    /// <summary>Messages purged from a silo's stream queue caches, one sample per queue.</summary>
+    public const string StreamCachePurged = "orleans_streams_queue_cache_messages_purged_total";
 
     /// <summary>
     /// Every sample of <paramref name="metric"/> (whatever its labels) summed over the endpoints; an
