@@ -250,10 +250,10 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     // each post an outbox event relayed through the streams to its fan-out consumer. Every 30 s a full,
     // blocking collection runs on each of the stack's silos, then their heap is read: without forcing,
     // the heap as of the last collection includes gen-2 garbage that workstation GC reclaims lazily,
-    // which rises for minutes whether or not anything leaks. The stream cache's message count is read
-    // beside it. Idle activations are collected after 90 s on these stacks, so the grains the new posts
-    // activate reach their steady number within the run; flat means the second half of the run holds
-    // what its middle did.
+    // which rises for minutes whether or not anything leaks. The stream caches' message count and the
+    // cluster's activation count are read beside it. Idle activations are collected after 90 s on these
+    // stacks, so the grains the new posts activate reach their steady number within the run; flat means
+    // the second half of the run holds what its middle did.
     private static async Task<(string Line, long Errors)> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack, TimeSpan soak)
     {
         using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
@@ -261,20 +261,21 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
         // Messages in the caches: added minus purged, both counted as they happen (the cache's own length
         // gauge is reported only every few minutes).
-        async Task<(double Heap, double Cached)> Sample()
+        async Task<(double Heap, double Cached, int Activations)> Sample()
         {
             await management.ForceGarbageCollection(silos);
             return (await stack.ManagedHeapAsync(http),
-                await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCacheAdded) - await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCachePurged));
+                await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCacheAdded) - await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCachePurged),
+                await management.GetTotalActivationCount());
         }
 
         var writers = await Writers.SignUpAsync(http, stack.Gateway, 32);
         var posts = await Ids(db, "SELECT id FROM posts LIMIT 1000");
         var users = await Ids(db, "SELECT id FROM users LIMIT 1000");
-        var samples = new List<(TimeSpan At, double Heap, double Cached)>();
+        var samples = new List<(TimeSpan At, double Heap, double Cached, int Activations)>();
         var started = Stopwatch.GetTimestamp();
         var first = await Sample();
-        samples.Add((TimeSpan.Zero, first.Heap, first.Cached));
+        samples.Add((TimeSpan.Zero, first.Heap, first.Cached, first.Activations));
         var reads = Load.ClosedLoopAsync("sustained", "reads", http, n => (n % 3) switch
         {
             0 => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/posts/{posts[(int)(n % posts.Count)]}")),
@@ -284,13 +285,13 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         var load = Task.WhenAll(reads, writes);
         while (await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30))) != load)
         {
-            var (heap, cached) = await Sample();
-            samples.Add((Stopwatch.GetElapsedTime(started), heap, cached));
+            var (heap, cached, activations) = await Sample();
+            samples.Add((Stopwatch.GetElapsedTime(started), heap, cached, activations));
         }
 
         var (readResult, writeResult) = (await reads, await writes);
         var end = await Sample();
-        samples.Add((Stopwatch.GetElapsedTime(started), end.Heap, end.Cached));
+        samples.Add((Stopwatch.GetElapsedTime(started), end.Heap, end.Cached, end.Activations));
         await clusterHost.StopAsync();
 
         var middle = samples.First(s => s.At >= soak / 2 || s == samples[^1]);
@@ -301,7 +302,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             : "too short a run for a trend";
         var errors = readResult.Errors + writeResult.Errors;
         return (string.Create(CultureInfo.InvariantCulture,
-            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; {trend}. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => s.Cached.ToString("N0", CultureInfo.InvariantCulture)))} |"), errors);
+            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; {trend}. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => s.Cached.ToString("N0", CultureInfo.InvariantCulture)))}; grain activations: {string.Join(", ", samples.Select(s => s.Activations.ToString("N0", CultureInfo.InvariantCulture)))} |"), errors);
     }
 
     private static async Task Backlog(NpgsqlDataSource db)
