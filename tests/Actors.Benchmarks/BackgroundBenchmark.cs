@@ -258,24 +258,19 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     {
         using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
         var management = clusterHost.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
-        var silos = (await management.GetHosts(onlyActive: true)).Keys.ToArray();
-        // Messages in the caches: added minus purged, both counted as they happen (the cache's own length
-        // gauge is reported only every few minutes).
-        async Task<(double Heap, double Cached, int Activations)> Sample()
-        {
-            await management.ForceGarbageCollection(silos);
-            return (await stack.ManagedHeapAsync(http),
-                await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCacheAdded) - await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCachePurged),
-                await management.GetTotalActivationCount());
-        }
-
         var writers = await Writers.SignUpAsync(http, stack.Gateway, 32);
         var posts = await Ids(db, "SELECT id FROM posts LIMIT 1000");
         var users = await Ids(db, "SELECT id FROM users LIMIT 1000");
-        var samples = new List<(TimeSpan At, double Heap, double Cached, int Activations)>();
         var started = Stopwatch.GetTimestamp();
-        var first = await Sample();
-        samples.Add((TimeSpan.Zero, first.Heap, first.Cached, first.Activations));
+        // Messages in the caches: added minus purged, both counted as they happen (the cache's own length
+        // gauge is reported only every few minutes).
+        async Task<SoakSample> Sample() => new(
+            Stopwatch.GetElapsedTime(started),
+            await MemoryProbe.LiveHeapAsync(management, http, stack.SiloMetrics),
+            await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCacheAdded) - await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCachePurged),
+            await management.GetTotalActivationCount());
+
+        var samples = new List<SoakSample> { await Sample() };
         var reads = Load.ClosedLoopAsync("sustained", "reads", http, n => (n % 3) switch
         {
             0 => new HttpRequestMessage(HttpMethod.Get, new Uri(stack.Gateway, $"/api/posts/{posts[(int)(n % posts.Count)]}")),
@@ -285,25 +280,27 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         var load = Task.WhenAll(reads, writes);
         while (await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(30))) != load)
         {
-            var (heap, cached, activations) = await Sample();
-            samples.Add((Stopwatch.GetElapsedTime(started), heap, cached, activations));
+            samples.Add(await Sample());
         }
 
         var (readResult, writeResult) = (await reads, await writes);
-        var end = await Sample();
-        samples.Add((Stopwatch.GetElapsedTime(started), end.Heap, end.Cached, end.Activations));
+        samples.Add(await Sample());
         await clusterHost.StopAsync();
 
         var middle = samples.First(s => s.At >= soak / 2 || s == samples[^1]);
         var last = samples[^1];
         static string Mb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576:0.0}");
+        static string Count(double n) => n.ToString("N0", CultureInfo.InvariantCulture);
         var trend = last.At > middle.At
-            ? string.Create(CultureInfo.InvariantCulture, $"from {Mb(middle.Heap)} MB at {middle.At.TotalSeconds:0} s to {Mb(last.Heap)} MB at the end, {((last.Heap - middle.Heap) / (last.At - middle.At).TotalMinutes >= 0 ? "+" : "")}{Mb((last.Heap - middle.Heap) / (last.At - middle.At).TotalMinutes)} MB per minute")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"from {Mb(middle.Heap)} MB at {middle.At.TotalSeconds:0} s to {Mb(last.Heap)} MB at the end, {(last.Heap - middle.Heap) / 1048576 / (last.At - middle.At).TotalMinutes:+0.0;-0.0} MB per minute")
             : "too short a run for a trend";
         var errors = readResult.Errors + writeResult.Errors;
         return (string.Create(CultureInfo.InvariantCulture,
-            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; {trend}. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => s.Cached.ToString("N0", CultureInfo.InvariantCulture)))}; grain activations: {string.Join(", ", samples.Select(s => s.Activations.ToString("N0", CultureInfo.InvariantCulture)))} |"), errors);
+            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; {trend}. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => Count(s.Cached)))}; grain activations: {string.Join(", ", samples.Select(s => Count(s.Activations)))} |"), errors);
     }
+
+    private sealed record SoakSample(TimeSpan At, double Heap, double Cached, int Activations);
 
     private static async Task Backlog(NpgsqlDataSource db)
     {

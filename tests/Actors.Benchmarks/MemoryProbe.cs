@@ -14,17 +14,18 @@ internal sealed class MemoryProbe(IClusterClient cluster, HttpClient http, IRead
     {
         var management = cluster.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
-        var heapBefore = await HeapAfterFullCollectionAsync(management);
+        var heapBefore = await LiveHeapAsync(management, http, siloMetrics);
         var countBefore = await management.GetTotalActivationCount();
 
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, _) => await activate(id));
 
-        var heapAfter = await HeapAfterFullCollectionAsync(management);
+        var heapAfter = await LiveHeapAsync(management, http, siloMetrics);
         var activations = await management.GetTotalActivationCount() - countBefore;
         return new MemoryResult(grain, activations, activations > 0 ? (heapAfter - heapBefore) / (double)activations : double.NaN);
     }
 
-    private async Task<double> HeapAfterFullCollectionAsync(IManagementGrain management)
+    /// <summary>The silos' managed heaps, summed, right after a full blocking collection on every active silo.</summary>
+    public static async Task<double> LiveHeapAsync(IManagementGrain management, HttpClient http, IEnumerable<Uri> siloMetrics)
     {
         var silos = await management.GetHosts(onlyActive: true);
         await management.ForceGarbageCollection([.. silos.Keys]);
