@@ -250,10 +250,13 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     // each post an outbox event relayed through the streams to its fan-out consumer. Every 30 s a full,
     // blocking collection runs on each of the stack's silos, then their heap is read: without forcing,
     // the heap as of the last collection includes gen-2 garbage that workstation GC reclaims lazily,
-    // which rises for minutes whether or not anything leaks. The stream caches' message count and the
-    // cluster's activation count are read beside it. Idle activations are collected after 90 s on these
-    // stacks, so the grains the new posts activate reach their steady number within the run; flat means
-    // the second half of the run holds what its middle did.
+    // which rises for minutes whether or not anything leaks. Read beside it: the stream caches' message
+    // count, the cluster's activation count and the silos' grain-location cache entries. Each new post
+    // is a new grain, so two of these fill for minutes and then saw: idle activations are collected
+    // after 90 s on these stacks, and a location entry is dropped once unused for 4 minutes (Orleans'
+    // MaximumCacheTTL; the sweep runs every 4 minutes, so entries live 4 to 8). Hence the trend is a
+    // least-squares line through every sample of the second half, not a difference of two samples,
+    // and the run must cover a few sweeps to mean anything (15 minutes by default).
     private static async Task<(string Line, long Errors)> Sustained(HttpClient http, NpgsqlDataSource db, Stack stack, TimeSpan soak)
     {
         using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
@@ -268,7 +271,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             Stopwatch.GetElapsedTime(started),
             await MemoryProbe.LiveHeapAsync(management, http, stack.SiloMetrics),
             await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCacheAdded) - await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.StreamCachePurged),
-            await management.GetTotalActivationCount());
+            await management.GetTotalActivationCount(),
+            await Exposition.SumAsync(http, stack.SiloMetrics, Exposition.DirectoryCacheEntries));
 
         var samples = new List<SoakSample> { await Sample() };
         var reads = Load.ClosedLoopAsync("sustained", "reads", http, n => (n % 3) switch
@@ -287,20 +291,27 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         samples.Add(await Sample());
         await clusterHost.StopAsync();
 
-        var middle = samples.First(s => s.At >= soak / 2 || s == samples[^1]);
-        var last = samples[^1];
         static string Mb(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576:0.0}");
         static string Count(double n) => n.ToString("N0", CultureInfo.InvariantCulture);
-        var trend = last.At > middle.At
+        var secondHalf = samples.Where(s => s.At >= soak / 2).ToList();
+        var trend = secondHalf.Count >= 4
             ? string.Create(CultureInfo.InvariantCulture,
-                $"from {Mb(middle.Heap)} MB at {middle.At.TotalSeconds:0} s to {Mb(last.Heap)} MB at the end, {(last.Heap - middle.Heap) / 1048576 / (last.At - middle.At).TotalMinutes:+0.0;-0.0} MB per minute")
+                $"over the second half ({secondHalf.Count} samples from {secondHalf[0].At.TotalSeconds:0} s) between {Mb(secondHalf.Min(s => s.Heap))} and {Mb(secondHalf.Max(s => s.Heap))} MB, a least-squares trend of {Slope(secondHalf) / 1048576:+0.00;-0.00} MB per minute")
             : "too short a run for a trend";
         var errors = readResult.Errors + writeResult.Errors;
         return (string.Create(CultureInfo.InvariantCulture,
-            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; {trend}. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => Count(s.Cached)))}; grain activations: {string.Join(", ", samples.Select(s => Count(s.Activations)))} |"), errors);
+            $"| silos' live heap (after a forced full collection every 30 s) over {soak.TotalSeconds:0} s of reads ({readResult.RequestsPerSecond:N0} req/s, views counted in the background) and posts ({writeResult.RequestsPerSecond:N0}/s, each relayed to fan-out; {errors} errors) | {string.Join(", ", samples.Select(s => Mb(s.Heap)))} MB; {trend}. Messages in the silos' stream caches at the same moments: {string.Join(", ", samples.Select(s => Count(s.Cached)))}; grain activations: {string.Join(", ", samples.Select(s => Count(s.Activations)))}; grain-location cache entries: {string.Join(", ", samples.Select(s => Count(s.Locations)))} |"), errors);
     }
 
-    private sealed record SoakSample(TimeSpan At, double Heap, double Cached, int Activations);
+    // Bytes per minute: the slope of the least-squares line through the samples' heap.
+    private static double Slope(IReadOnlyList<SoakSample> samples)
+    {
+        var meanAt = samples.Average(s => s.At.TotalMinutes);
+        var meanHeap = samples.Average(s => s.Heap);
+        return samples.Sum(s => (s.At.TotalMinutes - meanAt) * (s.Heap - meanHeap)) / samples.Sum(s => Math.Pow(s.At.TotalMinutes - meanAt, 2));
+    }
+
+    private sealed record SoakSample(TimeSpan At, double Heap, double Cached, int Activations, double Locations);
 
     private static async Task Backlog(NpgsqlDataSource db)
     {

@@ -17,6 +17,9 @@ internal static class Exposition
     /// <summary>Messages purged from a silo's stream queue caches, one sample per queue.</summary>
     public const string StreamCachePurged = "orleans_streams_queue_cache_messages_purged_total";
 
+    /// <summary>Entries in a silo's cache of where grains are activated (Orleans' grain-directory cache).</summary>
+    public const string DirectoryCacheEntries = "orleans_directory_cache_size";
+
     /// <summary>
     /// Every sample of <paramref name="metric"/> (whatever its labels) summed over the endpoints; an
     /// endpoint that exports none is an error, not a zero.

@@ -11,7 +11,7 @@ if (args is ["background", ..])
     var background = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args[1..]).Build();
     return await new BackgroundBenchmark(BenchSettings.From(background),
         background.GetConnectionString("PostgresNoEmail") ?? throw new InvalidOperationException("ConnectionStrings:PostgresNoEmail is not set."),
-        TimeSpan.FromSeconds(double.Parse(background["SoakSeconds"] ?? "60", System.Globalization.CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(background["SoakSeconds"] ?? "900", System.Globalization.CultureInfo.InvariantCulture)),
         background["SiloDll"]!, background["GatewayDll"]!,
         background["Auth:SigningKey"]!).RunAsync();
 }

@@ -11,7 +11,7 @@
 #   database actors_background; 8183, 8184 and 8097 without, database actors_background_off; both
 #   recreated) measure sign-up with welcome emails to a 200 ms SMTP server against no email at all,
 #   taking turns; then the outbox drain rate, and silo memory (a full collection on every silo every
-#   30 s) over a sustained run of reads plus 100 posts/s (SOAK_SECONDS, default 60).
+#   30 s) over a sustained run of reads plus 100 posts/s (SOAK_SECONDS, default 900).
 set -euo pipefail
 . "$(dirname "$0")/../../deploy/local/lib.sh"
 
@@ -32,7 +32,7 @@ if [ "$ONLY" = background ]; then
   done
   exec env ConnectionStrings__Postgres="$(postgres_connection_string actors_background)" ConnectionStrings__Redis="$(redis_connection_string)" \
     ConnectionStrings__PostgresNoEmail="$(postgres_connection_string actors_background_off)" \
-    Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$BENCH_DLL" background --Seconds "$SECONDS_PER_RUN" --SoakSeconds "${SOAK_SECONDS:-60}" \
+    Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$BENCH_DLL" background --Seconds "$SECONDS_PER_RUN" --SoakSeconds "${SOAK_SECONDS:-900}" \
     --SiloDll "$SILO_DLL" --GatewayDll "$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll" \
     --Results "$ACTORS_ROOT/tests/benchmarks/results"
 fi
