@@ -8,10 +8,15 @@ namespace Actors.Grains.Outbox;
 
 /// <summary>
 /// A partition of one kind of background work, subscribed implicitly to its stream. It applies each
-/// event, then marks it done in the outbox; a failure schedules a retry (or parks the event). The
-/// effect must be idempotent: a redelivered event (lease ran out, relay restarted) is applied again,
-/// and the second completion finds the event already done.
+/// event, then marks it done in the outbox; a failure schedules a retry (or parks the event).
 /// </summary>
+/// <remarks>
+/// A delivery is applied only while the outbox says it is current: the event unfinished and this
+/// delivery its latest claim. So a copy still queued when its lease ran out, or one arriving after the
+/// event was done, changes nothing. The one window left is a silo dying after the effect and before
+/// the completion; the event then comes back after its lease, so effects must tolerate a repeat (each
+/// consumer's own is idempotent or carries the event id, as the welcome email's Message-ID does).
+/// </remarks>
 public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metrics, TimeProvider clock, ILogger logger)
     : Grain, IStreamSubscriptionObserver, IAsyncObserver<OutboxDelivery>
 {
@@ -32,6 +37,12 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
         string outcome;
         try
         {
+            if (!await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
+            {
+                metrics.Consumed(Name, "duplicate", clock.GetUtcNow() - e.OccurredAt);
+                return;
+            }
+
             await ApplyAsync(e).ConfigureAwait(true);
             outcome = await store.CompleteAsync(e.EventId).ConfigureAwait(true) ? "done" : "duplicate";
         }

@@ -35,6 +35,13 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
         RETURNING o.seq, o.event_id, o.event_type, o.payload::text, o.attempts
         """;
 
+    // $1 event, $2 the delivery's attempt: true only while the event is unfinished and no later claim
+    // has handed it out again.
+    private const string CurrentSql = """
+        SELECT EXISTS (SELECT 1 FROM outbox
+            WHERE event_id = $1 AND attempts = $2 AND processed_at IS NULL AND dead_lettered_at IS NULL)
+        """;
+
     private const string CompleteSql = """
         UPDATE outbox SET processed_at = now(), leased_until = NULL, last_error = NULL
         WHERE event_id = $1 AND processed_at IS NULL
@@ -75,6 +82,17 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
             Sql.Command(connection, ClaimSql, Sql.Value(relay), Sql.Value(_options.BatchSize), Sql.Value(_options.Lease),
                 Sql.Value(_options.MaxInFlight)),
             r => new ClaimedEvent(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), ct));
+
+    /// <summary>
+    /// Whether a delivery should still be applied: false when the event is done or parked, or when its
+    /// lease ran out and a later claim handed it out again (that later delivery applies it instead).
+    /// </summary>
+    public Task<bool> IsCurrentAsync(Guid eventId, int attempt) =>
+        database.ReadAsync("outbox.current", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, CurrentSql, Sql.Value(eventId), Sql.Value(attempt));
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
+        });
 
     /// <summary>Marks the event done; false when it already was (a redelivery).</summary>
     public Task<bool> CompleteAsync(Guid eventId) =>
