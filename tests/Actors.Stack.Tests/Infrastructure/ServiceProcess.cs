@@ -19,6 +19,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>The exit code once the process has exited.</summary>
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
