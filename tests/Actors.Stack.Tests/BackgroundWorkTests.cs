@@ -25,6 +25,37 @@ public sealed class WelcomeEmailTests(StackFixture fixture)
     }
 
     [Fact]
+    public async Task A_consumer_backlog_shows_as_pending_events_and_their_age_while_sign_up_still_answers_at_once()
+    {
+        const int SignUps = 40;
+        var silo = fixture.Stack.SiloMetrics(0);
+        fixture.Stack.Smtp.Delay = TimeSpan.FromSeconds(5);
+        try
+        {
+            // Eight connections' worth of mail every 5 s: forty welcome emails take 25 seconds and more,
+            // longer than the gauges' 10-second refresh.
+            var ids = new List<Guid>();
+            for (var i = 0; i < SignUps; i++)
+            {
+                var tag = Guid.NewGuid().ToString("N")[..12];
+                var created = await (await fixture.Stack.Http.PostAsJsonAsync("/api/users",
+                    new { handle = $"u_{tag}", email = $"{tag}@example.test", displayName = "Backlog", password = "correct horse battery" })).Json(HttpStatusCode.Created);
+                ids.Add(created.GetProperty("id").GetGuid());
+            }
+
+            Assert.DoesNotContain(fixture.Stack.Smtp.Received, m => m.UserId == ids[^1].ToString());
+            await Metrics.WaitForAsync(silo, "actors_outbox_pending", v => v >= SignUps / 4, TimeSpan.FromSeconds(30), "the backlog shows as pending events");
+            await Metrics.WaitForAsync(silo, "actors_outbox_oldest_pending_age_seconds", v => v >= 5, TimeSpan.FromSeconds(30), "the backlog's oldest event ages");
+        }
+        finally
+        {
+            fixture.Stack.Smtp.Delay = TimeSpan.Zero;
+        }
+
+        await Metrics.WaitForAsync(silo, "actors_outbox_oldest_pending_age_seconds", v => v < 2, TimeSpan.FromSeconds(60), "the backlog clears");
+    }
+
+    [Fact]
     public async Task A_refused_welcome_email_is_dead_lettered_listed_and_sent_after_the_operator_replays_it()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];
@@ -47,6 +78,8 @@ public sealed class WelcomeEmailTests(StackFixture fixture)
             }
 
             Assert.NotNull(eventId);
+            await Metrics.WaitForAsync(fixture.Stack.SiloMetrics(0), "actors_outbox_dead_lettered", v => v >= 1, TimeSpan.FromSeconds(30),
+                "the parked event shows in the dead-letter gauge");
             var (listed, list) = await fixture.Stack.SiloCommandAsync("outbox", "dead-letters");
             Assert.Equal(0, listed);
             Assert.Contains(eventId.Value.ToString(), list, StringComparison.Ordinal);

@@ -11,6 +11,36 @@ internal static class Metrics
         return await http.GetStringAsync(url);
     }
 
+    /// <summary>
+    /// Scrapes <paramref name="url"/> until <paramref name="metric"/> satisfies <paramref name="until"/>;
+    /// answers the value, or fails with the last one seen after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<double> WaitForAsync(Uri url, string metric, Func<double, bool> until, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var seen = new List<double>();
+        while (true)
+        {
+            var value = Value(await ScrapeAsync(url), metric);
+            if (until(value))
+            {
+                return value;
+            }
+
+            if (seen.Count == 0 || seen[^1] != value)
+            {
+                seen.Add(value);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"{what}: {metric} read {string.Join(", ", seen)} in {timeout.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
     /// <summary>Sum of the samples of one metric whose labels contain every given label pair.</summary>
     public static double Value(string exposition, string metric, params string[] labels) =>
         exposition.Split('\n')
