@@ -52,6 +52,12 @@ public sealed class AvatarApiTests(StackFixture fixture)
         var corrupt = Image(SKEncodedImageFormat.Png, 200, 200);
         Array.Fill(corrupt, (byte)0x5A, 8, corrupt.Length - 8); // the PNG signature, then garbage
         Assert.Equal("invalid_avatar", await (await Put(client, me, corrupt, "image/png")).ProblemCode(HttpStatusCode.UnprocessableEntity));
+        // Valid headers, damaged or missing pixel data: found by decoding every pixel before anything is stored.
+        var damaged = Image(SKEncodedImageFormat.Png, 200, 200);
+        Array.Fill(damaged, (byte)0x5A, damaged.Length / 2, 64);
+        Assert.Equal("invalid_avatar", await (await Put(client, me, damaged, "image/png")).ProblemCode(HttpStatusCode.UnprocessableEntity));
+        var truncated = Image(SKEncodedImageFormat.Jpeg, 300, 300)[..^2000];
+        Assert.Equal("invalid_avatar", await (await Put(client, me, truncated, "image/jpeg")).ProblemCode(HttpStatusCode.UnprocessableEntity));
         Assert.Equal("invalid_avatar", await (await Put(client, me, Image(SKEncodedImageFormat.Jpeg, 64, 64), "image/png")).ProblemCode(HttpStatusCode.UnprocessableEntity));
         Assert.Equal("invalid_avatar", await (await Put(client, me, Image(SKEncodedImageFormat.Png, 8, 8), "image/png")).ProblemCode(HttpStatusCode.UnprocessableEntity));
 
@@ -66,6 +72,26 @@ public sealed class AvatarApiTests(StackFixture fixture)
         count.Parameters.AddWithValue(me);
         Assert.Equal(0L, await count.ExecuteScalarAsync());
         Assert.Equal("avatar_not_found", await (await fixture.Stack.Http.GetAsync($"/api/users/{me}/avatar")).ProblemCode(HttpStatusCode.NotFound));
+    }
+
+    [Fact]
+    public async Task A_refused_upload_leaves_the_previous_avatar_as_it_was()
+    {
+        var (me, client, _) = await fixture.Stack.NewUserAsync();
+        (await Put(client, me, Image(SKEncodedImageFormat.Png, 120, 120), "image/png")).EnsureSuccessStatusCode();
+        var before = await Ready(me, 64);
+        var etag = before.Headers.ETag!.ToString();
+        var png = await before.Content.ReadAsByteArrayAsync();
+
+        var damaged = Image(SKEncodedImageFormat.Png, 300, 300);
+        Array.Fill(damaged, (byte)0x5A, damaged.Length / 2, 64);
+        var problem = await (await Put(client, me, damaged, "image/png")).Json(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("invalid_avatar", problem.GetProperty("code").GetString());
+        Assert.Contains("corrupt or truncated", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var after = await Ready(me, 64);
+        Assert.Equal(etag, after.Headers.ETag!.ToString());
+        Assert.Equal(png, await after.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

@@ -5,8 +5,9 @@ using Actors.Grains.Outbox;
 namespace Actors.Grains.Avatars;
 
 /// <summary>
-/// A user's avatar. An upload is checked from its header, then stored with its AvatarUploaded event in
-/// one statement (the thumbnails follow in the background). Finished thumbnails stay in memory, so a
+/// A user's avatar. An upload is checked (type and size from its header, then every pixel decoded), then
+/// stored with its AvatarUploaded event in one statement (the thumbnails follow in the background), so
+/// a bad file is refused at once and a user's previous avatar stays. Finished thumbnails stay in memory, so a
 /// hot avatar is served without a query; the worker that finishes an upload tells the grain to reload.
 /// </summary>
 public sealed class AvatarGrain(Database database, OutboxSignal outbox, TimeProvider clock) : Grain, IAvatarGrain
@@ -17,7 +18,8 @@ public sealed class AvatarGrain(Database database, OutboxSignal outbox, TimeProv
 
     public async ValueTask<AvatarUpload> Upload(string contentType, byte[] image)
     {
-        if (AvatarImages.Inspect(contentType, image) is { } problem)
+        // Decoding every pixel is CPU work: off this grain's scheduler thread, so the silo keeps serving.
+        if (await Task.Run(() => AvatarImages.Inspect(contentType, image)).ConfigureAwait(true) is { } problem)
         {
             var code = AvatarTypes.IsAccepted(contentType) ? ErrorCodes.InvalidAvatar : ErrorCodes.UnsupportedImageType;
             return new AvatarUpload(false, 0, code, problem);

@@ -19,7 +19,11 @@ public static class AvatarImages
         ["image/webp"] = SKEncodedImageFormat.Webp,
     };
 
-    /// <summary>Reads only the header: null when the upload is acceptable, else why not.</summary>
+    /// <summary>
+    /// Null when the upload is acceptable, else why not: the header gives type and size, then every
+    /// pixel is decoded, so data that is corrupt or cut short past a valid header is refused too.
+    /// CPU-bound: call it off a grain's scheduler thread.
+    /// </summary>
     public static string? Inspect(string contentType, byte[] image)
     {
         if (!Types.TryGetValue(contentType, out var declared))
@@ -40,15 +44,28 @@ public static class AvatarImages
         }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        return width is < MinSide or > MaxSide || height is < MinSide or > MaxSide
-            ? $"The image is {width} x {height} pixels; each side must be {MinSide} to {MaxSide}."
-            : null;
+        if (width is < MinSide or > MaxSide || height is < MinSide or > MaxSide)
+        {
+            return $"The image is {width} x {height} pixels; each side must be {MinSide} to {MaxSide}.";
+        }
+
+        try
+        {
+            using var decoded = Decode(codec);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>Decodes the whole image and makes the thumbnails (PNG, by size); throws <see cref="InvalidDataException"/> when it cannot.</summary>
     public static Dictionary<int, byte[]> Thumbnails(byte[] image)
     {
-        using var decoded = SKBitmap.Decode(image) ?? throw new InvalidDataException("The image data is corrupt or truncated.");
+        using var data = SKData.CreateCopy(image);
+        using var codec = SKCodec.Create(data) ?? throw new InvalidDataException("The file is not a readable image.");
+        using var decoded = Decode(codec);
         var side = Math.Min(decoded.Width, decoded.Height);
         var square = new SKRectI((decoded.Width - side) / 2, (decoded.Height - side) / 2, ((decoded.Width - side) / 2) + side, ((decoded.Height - side) / 2) + side);
         using var cropped = new SKBitmap(side, side);
@@ -67,5 +84,21 @@ public static class AvatarImages
         }
 
         return thumbnails;
+    }
+
+    // Every pixel, or an exception saying why not: Skia fills what a truncated or damaged file lacks
+    // and reports it only in the result, which must be a full success.
+    private static SKBitmap Decode(SKCodec codec)
+    {
+        var info = codec.Info.WithColorType(SKImageInfo.PlatformColorType).WithAlphaType(SKAlphaType.Premul);
+        var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            bitmap.Dispose();
+            throw new InvalidDataException($"The image data is corrupt or truncated ({result}).");
+        }
+
+        return bitmap;
     }
 }
