@@ -127,6 +127,7 @@ public sealed class FeedApiTests(StackFixture fixture)
         var (_, author, _) = await fixture.Stack.NewUserAsync();
         var post = await (await author.PostJson("/api/posts", new { body = "read a lot" })).Json(HttpStatusCode.Created);
         var postId = post.GetProperty("id").GetGuid();
+        var flushesBefore = await Flushes();
         string? etag = null;
         for (var i = 0; i < 30; i++)
         {
@@ -154,6 +155,20 @@ public sealed class FeedApiTests(StackFixture fixture)
         while (views.Total < 30 && DateTime.UtcNow < deadline && await Pause());
 
         Assert.Equal((30L, 30L), views);
+        // Batched: the silos wrote views with fewer statements than there were views (one per
+        // aggregator and flush interval; each statement carries every post the aggregator gathered).
+        Assert.InRange(await Flushes() - flushesBefore, 1, 29);
+    }
+
+    private async Task<double> Flushes()
+    {
+        double total = 0;
+        for (var silo = 0; silo < 2; silo++)
+        {
+            total += Metrics.Value(await Metrics.ScrapeAsync(fixture.Stack.SiloMetrics(silo)), "actors_db_operation_duration_seconds_count", "operation=\"views.flush\"");
+        }
+
+        return total;
     }
 
     private static async Task<bool> Pause()
