@@ -30,6 +30,9 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SmtpDelay = TimeSpan.FromMilliseconds(200);
     private const double SoakPostsPerSecond = 100;
+    private const int BacklogAuthors = 100;
+    private const int BacklogFollowers = 10;
+    private const int BacklogPosts = 40_000;
 
     // --Seconds: one slice of sign-ups on one stack.
     private TimeSpan Slice => settings.Duration;
@@ -69,13 +72,13 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
                 $"| welcome emails | {queued:N0} queued, {Volatile.Read(ref delivered):N0} reached the server; each slice's last one sent at most {signUps.LongestDrain:0.0} s after the slice ended |"));
 
             // 2. The email stack alone from here on.
-            Console.WriteLine("drain: a backlog of 20,000 fan-out and 20,000 profile events ...");
-            await Backlog(db);
+            Console.WriteLine($"drain: a backlog of {BacklogPosts:N0} new posts, each fanned out to {BacklogFollowers} timelines in memory ...");
+            await Backlog(db, withEmail);
             var started = Stopwatch.GetTimestamp();
             await WaitDrained(db, TimeSpan.FromMinutes(10));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| backlog drain (20,000 PostCreated to fan-out, 20,000 UserProfileUpdated) | {40_000 / seconds:N0} events/s ({seconds:0.0} s) |"));
+                $"| backlog drain ({BacklogPosts:N0} PostCreated from {BacklogAuthors} authors, each fanned out to its author's {BacklogFollowers} followers' timelines, held in memory) | {BacklogPosts / seconds:N0} events/s, {BacklogPosts * BacklogFollowers / seconds:N0} timeline entries/s ({seconds:0.0} s) |"));
 
             Console.WriteLine($"memory over {soak.TotalSeconds:0} s of reads and {SoakPostsPerSecond:0} posts/s ...");
             var (line, soakErrors) = await Sustained(http, db, withEmail, soak);
@@ -313,28 +316,65 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
 
     private sealed record SoakSample(TimeSpan At, double Heap, double Cached, int Activations, double Locations);
 
-    private static async Task Backlog(NpgsqlDataSource db)
+    // Authors with followers whose timelines are in memory (read once through the benchmark's own
+    // cluster client), then every author's posts with their PostCreated events in one statement: the
+    // drain is the relay's claims, the consumers' checks and completions, and real fan-out work (the
+    // author's profile, one follower query, an entry offered to each follower's timeline).
+    private static async Task Backlog(NpgsqlDataSource db, Stack stack)
     {
-        await using var command = db.CreateCommand("""
+        await using (var people = db.CreateCommand("""
             WITH author AS (
-                INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
-                SELECT gen_random_uuid(), 'bg_' || n, 'bg_' || n || '@bench.test', 'Backlog', 'x', now(), now()
-                FROM generate_series(1, 100) n
-                ON CONFLICT DO NOTHING
+                INSERT INTO users (id, handle, email, display_name, password_hash, follower_count, created_at, updated_at)
+                SELECT gen_random_uuid(), 'bg_' || n, 'bg_' || n || '@bench.test', 'Backlog', 'x', $2, now(), now()
+                FROM generate_series(1, $1) n
                 RETURNING id
-            ), post AS (
+            ), numbered AS (
+                SELECT id, row_number() OVER () AS n FROM author
+            ), follower AS (
+                INSERT INTO users (id, handle, email, display_name, password_hash, following_count, created_at, updated_at)
+                SELECT gen_random_uuid(), 'bgf_' || a.n || '_' || f, 'bgf_' || a.n || '_' || f || '@bench.test', 'Follower', 'x', 1, now(), now()
+                FROM numbered a, generate_series(1, $2) f
+                RETURNING id, split_part(handle, '_', 2)::bigint AS author_n
+            ), follows AS (
+                INSERT INTO follows (follower_id, followee_id, created_at)
+                SELECT f.id, a.id, now() FROM follower f JOIN numbered a ON a.n = f.author_n
+            )
+            SELECT id FROM follower
+            """))
+        {
+            people.Parameters.AddWithValue(BacklogAuthors);
+            people.Parameters.AddWithValue(BacklogFollowers);
+            var followers = new List<Guid>();
+            await using (var reader = await people.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    followers.Add(reader.GetGuid(0));
+                }
+            }
+
+            using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
+            var grains = clusterHost.Services.GetRequiredService<IClusterClient>();
+            foreach (var chunk in followers.Chunk(50))
+            {
+                await Task.WhenAll(chunk.Select(f => grains.GetGrain<Actors.Grains.Feeds.ITimelineGrain>(f).GetFeed(null, 20).AsTask()));
+            }
+
+            await clusterHost.StopAsync();
+        }
+
+        await using var command = db.CreateCommand("""
+            WITH post AS (
                 INSERT INTO posts (id, author_id, body, created_at)
-                SELECT gen_random_uuid(), a.id, 'backlog', now() FROM author a, generate_series(1, 200)
+                SELECT gen_random_uuid(), u.id, 'backlog', now() FROM users u, generate_series(1, $1)
+                WHERE u.handle LIKE 'bg\_%'
                 RETURNING id, author_id
-            ), created AS (
-                INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
-                SELECT e, 'PostCreated', id, jsonb_build_object('eventId', e, 'postId', id, 'authorId', author_id, 'occurredAt', now()), now()
-                FROM (SELECT gen_random_uuid() AS e, id, author_id FROM post) p
             )
             INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
-            SELECT e, 'UserProfileUpdated', id, jsonb_build_object('eventId', e, 'userId', id, 'version', 2, 'occurredAt', now()), now()
-            FROM (SELECT gen_random_uuid() AS e, gen_random_uuid() AS id FROM generate_series(1, 20000)) u
+            SELECT e, 'PostCreated', id, jsonb_build_object('eventId', e, 'postId', id, 'authorId', author_id, 'occurredAt', now()), now()
+            FROM (SELECT gen_random_uuid() AS e, id, author_id FROM post) p
             """);
+        command.Parameters.AddWithValue(BacklogPosts / BacklogAuthors);
         command.CommandTimeout = 300;
         await command.ExecuteNonQueryAsync();
     }
