@@ -12,6 +12,9 @@ namespace Actors.Grains.Avatars;
 /// </summary>
 public sealed class AvatarGrain(Database database, OutboxSignal outbox, TimeProvider clock) : Grain, IAvatarGrain
 {
+    // A decode holds the whole bitmap (up to 64 MB at 4,096 pixels a side): one per core at a time.
+    private static readonly SemaphoreSlim Decoding = new(Environment.ProcessorCount);
+
     private readonly RowCache<AvatarRow> _row = new(clock);
 
     private Guid Id => this.GetPrimaryKey();
@@ -19,7 +22,18 @@ public sealed class AvatarGrain(Database database, OutboxSignal outbox, TimeProv
     public async ValueTask<AvatarUpload> Upload(string contentType, byte[] image)
     {
         // Decoding every pixel is CPU work: off this grain's scheduler thread, so the silo keeps serving.
-        if (await Task.Run(() => AvatarImages.Inspect(contentType, image)).ConfigureAwait(true) is { } problem)
+        string? problem;
+        await Decoding.WaitAsync().ConfigureAwait(true);
+        try
+        {
+            problem = await Task.Run(() => AvatarImages.Inspect(contentType, image)).ConfigureAwait(true);
+        }
+        finally
+        {
+            Decoding.Release();
+        }
+
+        if (problem is not null)
         {
             var code = AvatarTypes.IsAccepted(contentType) ? ErrorCodes.InvalidAvatar : ErrorCodes.UnsupportedImageType;
             return new AvatarUpload(false, 0, code, problem);

@@ -13,9 +13,10 @@ namespace Actors.Grains.Outbox;
 /// <remarks>
 /// A delivery is applied only while the outbox says it is current: the event unfinished and this
 /// delivery its latest claim. So a copy still queued when its lease ran out, or one arriving after the
-/// event was done, changes nothing. The one window left is a silo dying after the effect and before
-/// the completion; the event then comes back after its lease, so effects must tolerate a repeat (each
-/// consumer's own is idempotent or carries the event id, as the welcome email's Message-ID does).
+/// event was done, changes nothing. What is left is an effect whose completion was not recorded: a
+/// silo dying between the two (at most one delivery per consumer grain on it), or the completion
+/// failing (the event is retried). So effects must tolerate a repeat: each consumer's own is
+/// idempotent or carries the event id, as the welcome email's Message-ID does.
 /// </remarks>
 public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metrics, TimeProvider clock, ILogger logger)
     : Grain, IStreamSubscriptionObserver, IAsyncObserver<OutboxDelivery>
@@ -46,8 +47,9 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
             await ApplyAsync(e).ConfigureAwait(true);
             outcome = await store.CompleteAsync(e.EventId).ConfigureAwait(true) ? "done" : "duplicate";
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // A timeout (OperationCanceledException) is a failure like any other: retried with backoff.
             LogFailed(logger, Name, e.EventId, item.Attempt, ex);
             try
             {

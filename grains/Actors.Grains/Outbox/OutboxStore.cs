@@ -52,11 +52,13 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
         WHERE event_id = ANY($1) AND processed_at IS NULL
         """;
 
-    // $1 event, $2 error, $3 delay, $4 attempts allowed. Answers true when the event is now parked.
+    // $1 event, $2 error, $3 delay, $4 attempts allowed, $5 the failed delivery's attempt: a delivery
+    // whose lease ran out and was claimed again since changes nothing. Answers true when the event is
+    // now parked.
     private const string FailSql = """
         UPDATE outbox SET leased_until = NULL, last_error = left($2, 2000), next_attempt_at = now() + $3,
             dead_lettered_at = CASE WHEN attempts >= $4 THEN now() END
-        WHERE event_id = $1 AND processed_at IS NULL AND dead_lettered_at IS NULL
+        WHERE event_id = $1 AND attempts = $5 AND processed_at IS NULL AND dead_lettered_at IS NULL
         RETURNING dead_lettered_at IS NOT NULL
         """;
 
@@ -109,12 +111,15 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         });
 
-    /// <summary>Schedules the next attempt with exponential backoff and jitter; true when the event was parked instead.</summary>
+    /// <summary>
+    /// Schedules the next attempt with exponential backoff and jitter; true when the event was parked
+    /// instead. Only the event's latest claim counts: a stale delivery's failure changes nothing.
+    /// </summary>
     public Task<bool> FailAsync(Guid eventId, int attempt, string error) =>
         database.WriteAsync("outbox.fail", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, FailSql,
-                Sql.Value(eventId), Sql.Value(error), Sql.Value(RetryDelay(attempt)), Sql.Value(_options.MaxAttempts));
+                Sql.Value(eventId), Sql.Value(error), Sql.Value(RetryDelay(attempt)), Sql.Value(_options.MaxAttempts), Sql.Value(attempt));
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
         });
 
