@@ -322,7 +322,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     // author's profile, one follower query, an entry offered to each follower's timeline).
     private static async Task Backlog(NpgsqlDataSource db, Stack stack)
     {
-        await using (var people = db.CreateCommand("""
+        var followers = await Ids(db, """
             WITH author AS (
                 INSERT INTO users (id, handle, email, display_name, password_hash, follower_count, created_at, updated_at)
                 SELECT gen_random_uuid(), 'bg_' || n, 'bg_' || n || '@bench.test', 'Backlog', 'x', $2, now(), now()
@@ -340,20 +340,9 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
                 SELECT f.id, a.id, now() FROM follower f JOIN numbered a ON a.n = f.author_n
             )
             SELECT id FROM follower
-            """))
+            """, BacklogAuthors, BacklogFollowers);
+        using (var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId))
         {
-            people.Parameters.AddWithValue(BacklogAuthors);
-            people.Parameters.AddWithValue(BacklogFollowers);
-            var followers = new List<Guid>();
-            await using (var reader = await people.ExecuteReaderAsync())
-            {
-                while (await reader.ReadAsync())
-                {
-                    followers.Add(reader.GetGuid(0));
-                }
-            }
-
-            using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
             var grains = clusterHost.Services.GetRequiredService<IClusterClient>();
             foreach (var chunk in followers.Chunk(50))
             {
@@ -399,9 +388,14 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task<List<Guid>> Ids(NpgsqlDataSource db, string sql)
+    private static async Task<List<Guid>> Ids(NpgsqlDataSource db, string sql, params object[] args)
     {
         await using var command = db.CreateCommand(sql);
+        foreach (var arg in args)
+        {
+            command.Parameters.AddWithValue(arg);
+        }
+
         await using var reader = await command.ExecuteReaderAsync();
         var ids = new List<Guid>();
         while (await reader.ReadAsync())
@@ -527,9 +521,6 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
                 }
             }
         }
-
-        /// <summary>The silos' managed heaps, summed.</summary>
-        public Task<double> ManagedHeapAsync(HttpClient http) => Exposition.SumAsync(http, SiloMetrics, Exposition.HeapBytes);
 
         public async ValueTask DisposeAsync()
         {

@@ -45,8 +45,8 @@ public sealed class OutboxTests(ClusterFixture fixture)
 
         await fixture.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
         // The server has the mail a moment before the consumer marks the event done.
-        var (attempts, _) = await Eventually.Until(() => Event(id, "UserSignedUp"), e => e.Processed, "the event is marked processed");
-        Assert.Equal(3, attempts);
+        var done = await Eventually.Until(() => Event(id, "UserSignedUp"), e => e.Processed, "the event is marked processed");
+        Assert.Equal(3, done.Attempts);
         Assert.Single(fixture.Smtp.Received, m => m.UserId == id.ToString());
     }
 
@@ -85,7 +85,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         var id = Fresh.Id();
         await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User(), null);
         await AssertProcessedOnce(id, "UserSignedUp");
-        var (eventId, e) = await Decoded(id, "UserSignedUp");
+        var (eventId, e, _, _) = await Event(id, "UserSignedUp");
         var silo = fixture.Cluster.Silos[0].ServiceProvider;
         var partitions = silo.GetRequiredService<IOptions<OutboxOptions>>().Value.Partitions;
         var stream = silo.GetRequiredService<IClusterClient>().GetStreamProvider(StreamNames.Provider)
@@ -118,8 +118,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         await stream.OnNextAsync(new OutboxDelivery(e, 2));
         await AfterWhatWasPublished();
 
-        var (_, processed) = await Event(id, "UserSignedUp");
-        Assert.True(processed);
+        Assert.True((await Event(id, "UserSignedUp")).Processed);
         Assert.Equal(2, fixture.Smtp.Received.Count(m => m.UserId == id.ToString()));
         Assert.All(fixture.Smtp.Received.Where(m => m.UserId == id.ToString()), m => Assert.Equal(WelcomeEmail.MessageIdOf(eventId), m.MessageId));
     }
@@ -179,32 +178,24 @@ public sealed class OutboxTests(ClusterFixture fixture)
         }
     }
 
-    private async Task<(int Attempts, bool Processed)> Event(Guid aggregate, string type)
+    // The aggregate's one event of this type, as the outbox holds it.
+    private async Task<OutboxRow> Event(Guid aggregate, string type)
     {
         await using var command = fixture.Db.CreateCommand(
-            "SELECT attempts, processed_at IS NOT NULL FROM outbox WHERE aggregate_id = $1 AND event_type = $2");
+            "SELECT event_id, payload::text, attempts, processed_at IS NOT NULL FROM outbox WHERE aggregate_id = $1 AND event_type = $2");
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = aggregate });
         command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = type });
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        return (reader.GetInt32(0), reader.GetBoolean(1));
+        return new OutboxRow(reader.GetGuid(0), Data.OutboxEntry.Decode(type, reader.GetString(1)) ?? throw new InvalidOperationException("undecodable event"),
+            reader.GetInt32(2), reader.GetBoolean(3));
     }
 
-    private async Task<(Guid EventId, Events.IDomainEvent Event)> Decoded(Guid aggregate, string type)
-    {
-        await using var command = fixture.Db.CreateCommand(
-            "SELECT event_id, payload::text FROM outbox WHERE aggregate_id = $1 AND event_type = $2");
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = aggregate });
-        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = type });
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        return (reader.GetGuid(0), Data.OutboxEntry.Decode(type, reader.GetString(1)) ?? throw new InvalidOperationException("undecodable event"));
-    }
+    private sealed record OutboxRow(Guid EventId, Events.IDomainEvent Payload, int Attempts, bool Processed);
 
     private async Task AssertProcessedOnce(Guid aggregate, string type)
     {
-        var (_, processed) = await Eventually.Until(() => Event(aggregate, type), e => e.Processed, "the event is marked processed");
-        Assert.True(processed);
+        Assert.True((await Eventually.Until(() => Event(aggregate, type), e => e.Processed, "the event is marked processed")).Processed);
         Assert.Single(fixture.Smtp.Received, m => m.UserId == aggregate.ToString());
     }
 

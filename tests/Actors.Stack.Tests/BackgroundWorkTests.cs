@@ -322,19 +322,12 @@ public sealed class StreamCacheTests
         }
 
         // Orleans alone would keep them for 30 minutes.
-        var purged = 0.0;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((purged = Metrics.Value(await Metrics.ScrapeAsync(stack.SiloMetrics(0)), "orleans_streams_queue_cache_messages_purged_total")) == 0
-            && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250);
-        }
-
-        Assert.True(purged > 0, "no stream message was purged from the cache");
+        await Metrics.WaitForAsync(stack.SiloMetrics(0), "orleans_streams_queue_cache_messages_purged_total", v => v > 0, TimeSpan.FromSeconds(30),
+            "stream messages are purged from the cache");
         // The purge lost nothing: every post reaches the follower's timeline (a delivery the purge took
         // would come back after the 30 s lease).
         HashSet<Guid> shown;
-        deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         do
         {
             await Task.Delay(250);

@@ -38,14 +38,15 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
         string outcome;
         try
         {
-            if (!await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
+            if (await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
             {
-                metrics.Consumed(Name, "duplicate", clock.GetUtcNow() - e.OccurredAt);
-                return;
+                await ApplyAsync(e).ConfigureAwait(true);
+                outcome = await store.CompleteAsync(e.EventId).ConfigureAwait(true) ? "done" : "duplicate";
             }
-
-            await ApplyAsync(e).ConfigureAwait(true);
-            outcome = await store.CompleteAsync(e.EventId).ConfigureAwait(true) ? "done" : "duplicate";
+            else
+            {
+                outcome = "duplicate";
+            }
         }
         catch (Exception ex)
         {
