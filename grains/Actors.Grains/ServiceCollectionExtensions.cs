@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
             return new NpgsqlDataSourceBuilder(connectionString).Build();
         });
         services.AddSingleton<Database>();
+        services.AddSingleton<WritePath>();
         services.AddSingleton<GrainMetrics>();
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -1,6 +1,5 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
-using Actors.Grains.Outbox;
 
 namespace Actors.Grains.Avatars;
 
@@ -10,7 +9,7 @@ namespace Actors.Grains.Avatars;
 /// a bad file is refused at once and a user's previous avatar stays. Finished thumbnails stay in memory, so a
 /// hot avatar is served without a query; the worker that finishes an upload tells the grain to reload.
 /// </summary>
-public sealed class AvatarGrain(Database database, OutboxSignal outbox, TimeProvider clock) : Grain, IAvatarGrain
+public sealed class AvatarGrain(Database database, WritePath writes, TimeProvider clock) : Grain, IAvatarGrain
 {
     // A decode holds the whole bitmap (up to 64 MB at 4,096 pixels a side): one per core at a time.
     private static readonly SemaphoreSlim Decoding = new(Environment.ProcessorCount);
@@ -40,32 +39,35 @@ public sealed class AvatarGrain(Database database, OutboxSignal outbox, TimeProv
         }
 
         var now = Time.Now(clock);
-        var uploaded = new AvatarUploaded(Guid.CreateVersion7(), Id, 0, now);
-        long? version;
-        try
+        var uploaded = OutboxEntry.For(new AvatarUploaded(Guid.CreateVersion7(), Id, 0, now));
+        return await writes.RunAsync(new GrainWrite<long?, AvatarUpload>
         {
-            version = await database.WriteAsync("avatar.upload", async (connection, ct) =>
+            Operation = "avatar.upload",
+            Statement = async (connection, ct) =>
             {
                 await using var command = Sql.Command(connection, AvatarRows.Upload,
-                    Sql.Value(Id), Sql.Value(contentType.ToLowerInvariant()), Sql.Value(image), Sql.Value(now));
-                OutboxEntry.For(uploaded).AddParameters(command.Parameters);
+                    Sql.Value("user_id", Id), Sql.Value("content_type", contentType.ToLowerInvariant()), Sql.Value("original", image),
+                    Sql.Value("now", now));
+                uploaded.AddParameters(command.Parameters);
                 return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) as long?;
-            }).ConfigureAwait(true);
-        }
-        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
-        {
-            _row.Forget();
-            throw;
-        }
+            },
+            Announces = true,
+            Unknown = () =>
+            {
+                _row.Forget();
+                return Task.CompletedTask;
+            },
+            Apply = version =>
+            {
+                if (version is not { } v)
+                {
+                    return new AvatarUpload(false, 0, ErrorCodes.UserNotFound, "No such user.");
+                }
 
-        if (version is not { } v)
-        {
-            return new AvatarUpload(false, 0, ErrorCodes.UserNotFound, "No such user.");
-        }
-
-        _row.Set(new AvatarRow(v, AvatarStatus.Processing, null, null, null));
-        outbox.Nudge();
-        return new AvatarUpload(true, v, null, null);
+                _row.Set(new AvatarRow(v, AvatarStatus.Processing, null, null, null));
+                return new AvatarUpload(true, v, null, null);
+            },
+        }).ConfigureAwait(true);
     }
 
     public async ValueTask<AvatarImage?> GetThumbnail(int size)

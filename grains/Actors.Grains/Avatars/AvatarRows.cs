@@ -1,20 +1,21 @@
+using Actors.Grains.Outbox;
+
 namespace Actors.Grains.Avatars;
 
 /// <summary>SQL for avatars: one row per user, the upload and its thumbnails.</summary>
 internal static class AvatarRows
 {
-    // A new upload replaces whatever was there and queues its thumbnails. $1 user, $2 content type,
-    // $3 bytes, $4 now, $5..$7 outbox entry (its payload names the new version, computed here too).
-    public const string Upload = """
+    // A new upload replaces whatever was there and queues its thumbnails. Also takes the outbox entry's
+    // parameters; its payload gets the new version, which only this statement knows.
+    public static readonly string Upload = $"""
         WITH saved AS (
             INSERT INTO avatars (user_id, version, status, content_type, original, uploaded_at)
-            SELECT $1, 1, 'processing', $2, $3, $4 FROM users WHERE id = $1
-            ON CONFLICT (user_id) DO UPDATE SET version = avatars.version + 1, status = 'processing', content_type = $2,
-                original = $3, small = NULL, large = NULL, reason = NULL, uploaded_at = $4, processed_at = NULL
+            SELECT @user_id, 1, 'processing', @content_type, @original, @now FROM users WHERE id = @user_id
+            ON CONFLICT (user_id) DO UPDATE SET version = avatars.version + 1, status = 'processing', content_type = @content_type,
+                original = @original, small = NULL, large = NULL, reason = NULL, uploaded_at = @now, processed_at = NULL
             RETURNING user_id, version
         ), announced AS (
-            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
-            SELECT $5, $6, user_id, jsonb_set($7::jsonb, '{version}', to_jsonb(version)), $4 FROM saved
+            {OutboxSql.Announce("saved", aggregate: "user_id", payload: "jsonb_set(@event_payload::jsonb, '{version}', to_jsonb(version))")}
         )
         SELECT version FROM saved
         """;

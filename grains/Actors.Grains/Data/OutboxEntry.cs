@@ -30,12 +30,12 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
         _ => null,
     };
 
-    /// <summary>Adds the three outbox parameters, in order, to a positional-parameter command.</summary>
+    /// <summary>Adds <c>@event_id</c>, <c>@event_type</c> and <c>@event_payload</c> for <see cref="Outbox.OutboxSql.Announce"/>.</summary>
     public void AddParameters(NpgsqlParameterCollection parameters)
     {
-        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = EventId });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = EventType });
-        parameters.Add(new NpgsqlParameter<string> { TypedValue = Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        parameters.Add(new NpgsqlParameter<Guid>("event_id", EventId));
+        parameters.Add(new NpgsqlParameter<string>("event_type", EventType));
+        parameters.Add(new NpgsqlParameter<string>("event_payload", Payload) { NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
 }
 

@@ -3,7 +3,7 @@ using NpgsqlTypes;
 
 namespace Actors.Grains.Data;
 
-/// <summary>Small helpers for positional-parameter commands.</summary>
+/// <summary>Small helpers for commands, with positional (<c>$1</c>) or named (<c>@name</c>) parameters.</summary>
 internal static class Sql
 {
     public static NpgsqlCommand Command(NpgsqlConnection connection, string text, params NpgsqlParameter[] parameters)
@@ -15,22 +15,30 @@ internal static class Sql
 
     public static NpgsqlParameter<T> Value<T>(T value) => new() { TypedValue = value };
 
-    /// <summary>The scope, key and request-hash parameters of an optional idempotency key, in that order.</summary>
+    /// <summary>A named parameter (<c>@name</c> in the statement).</summary>
+    public static NpgsqlParameter<T> Value<T>(string name, T value) => new(name, value);
+
+    /// <summary>A named text parameter that may be null.</summary>
+    public static NpgsqlParameter Text(string name, string? value) =>
+        new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+
+    /// <summary><c>@idempotency_scope</c>, <c>@idempotency_key</c> and <c>@idempotency_hash</c> of an optional key, for <see cref="RememberKey"/>.</summary>
     public static NpgsqlParameter[] Idempotency(IdempotencyKey? key) =>
     [
-        Text(key?.Scope),
-        Text(key?.Key),
-        new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)key?.RequestHash ?? DBNull.Value },
+        Text("idempotency_scope", key?.Scope),
+        Text("idempotency_key", key?.Key),
+        new("idempotency_hash", NpgsqlDbType.Bytea) { Value = (object?)key?.RequestHash ?? DBNull.Value },
     ];
 
     /// <summary>
     /// The CTE that records an idempotency key for the row a "created" CTE returned; it inserts nothing
-    /// when the key parameter is null. Parameters: scope, key, request hash, creation time.
+    /// when the key is null. Parameters: those of <see cref="Idempotency"/> and <c>@now</c>.
     /// </summary>
-    public static string RememberKey(int scope, int key, int hash, int now) => $"""
+    public const string RememberKey = """
         remembered AS (
             INSERT INTO idempotency_keys (scope, key, request_hash, resource_id, created_at)
-            SELECT ${scope}, ${key}, ${hash}, id, ${now} FROM created WHERE ${key}::text IS NOT NULL
+            SELECT @idempotency_scope, @idempotency_key, @idempotency_hash, id, @now FROM created
+            WHERE @idempotency_key::text IS NOT NULL
         )
         """;
 
@@ -39,6 +47,15 @@ internal static class Sql
     /// <summary>A text parameter that may be null (positional parameters need their type spelled out).</summary>
     public static NpgsqlParameter Text(string? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    /// <summary>Runs the command (and disposes it); answers the number of rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Runs the command (and disposes it), reading every row.</summary>
     public static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken ct)

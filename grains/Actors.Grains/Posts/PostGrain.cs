@@ -1,7 +1,6 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
 using Actors.Grains.Feeds;
-using Actors.Grains.Outbox;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -14,7 +13,7 @@ namespace Actors.Grains.Posts;
 /// its new counters.
 /// </summary>
 public sealed class PostGrain(
-    Database database, GrainMetrics metrics, OutboxSignal outbox, SiloCopies copies, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
+    Database database, WritePath writes, GrainMetrics metrics, SiloCopies copies, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
 {
     private readonly RowCache<Post> _row = new(clock);
 
@@ -52,41 +51,41 @@ public sealed class PostGrain(
         }
 
         var now = Time.Now(clock);
-        var created = new PostCreated(Guid.CreateVersion7(), Id, authorId, now);
-        UserCounters? counters;
-        try
+        var created = OutboxEntry.For(new PostCreated(Guid.CreateVersion7(), Id, authorId, now));
+        return await writes.RunAsync(new GrainWrite<UserCounters?, WriteResult<Post>>
         {
-            counters = await database.WriteAsync("post.create", async (connection, ct) =>
+            Operation = "post.create",
+            Statement = (connection, ct) =>
             {
-                await using var command = Sql.Command(connection, PostRows.Insert,
-                    Sql.Value(Id), Sql.Value(authorId), Sql.Value(body), Sql.Value(now));
-                OutboxEntry.For(created).AddParameters(command.Parameters);
+                var command = Sql.Command(connection, PostRows.Insert,
+                    Sql.Value("id", Id), Sql.Value("author_id", authorId), Sql.Value("body", body), Sql.Value("now", now));
+                created.AddParameters(command.Parameters);
                 command.Parameters.AddRange(Sql.Idempotency(idempotency));
-                return await ReadCounters(command, ct).ConfigureAwait(true);
-            }).ConfigureAwait(true);
-        }
-        catch (PostgresException ex) when (Database.IsUniqueViolation(ex, out var constraint))
-        {
-            return WriteResult.Refused<Post>(WriteStatus.Conflict,
-                constraint == Sql.IdempotencyConstraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists);
-        }
-        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
-        {
-            _row.Forget();
-            await GrainFactory.MayHaveChangedAsync(authorId, logger).ConfigureAwait(true);
-            throw;
-        }
+                return ReadCounters(command, ct);
+            },
+            Announces = true,
+            Refusal = ex => Database.IsUniqueViolation(ex, out var constraint)
+                ? WriteResult.Refused<Post>(WriteStatus.Conflict,
+                    constraint == Sql.IdempotencyConstraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists)
+                : null,
+            Unknown = () =>
+            {
+                _row.Forget();
+                return GrainFactory.MayHaveChangedAsync(authorId, logger);
+            },
+            Apply = counters =>
+            {
+                if (counters is null)
+                {
+                    return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.AuthorNotFound);
+                }
 
-        if (counters is null)
-        {
-            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.AuthorNotFound);
-        }
-
-        var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
-        _row.Set(post);
-        await GrainFactory.CountersChangedAsync(authorId, counters, logger).ConfigureAwait(true);
-        outbox.Nudge();
-        return WriteResult.Created(post);
+                var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
+                _row.Set(post);
+                return WriteResult.Created(post);
+            },
+            Announce = counters => counters is null ? Task.CompletedTask : GrainFactory.CountersChangedAsync(authorId, counters, logger),
+        }).ConfigureAwait(true);
     }
 
     public ValueTask<WriteResult<Post>> AddLike(Guid userId) => ChangeLike(userId, like: true);
@@ -101,43 +100,51 @@ public sealed class PostGrain(
         }
 
         var now = Time.Now(clock);
-        int? likes;
-        try
+        var result = await writes.RunAsync(new GrainWrite<int?, WriteResult<Post>?>
         {
-            likes = await database.WriteAsync(like ? "post.like" : "post.unlike", async (connection, ct) =>
+            Operation = like ? "post.like" : "post.unlike",
+            Statement = async (connection, ct) =>
             {
                 await using var command = like
                     ? Sql.Command(connection, PostRows.Like, Sql.Value(Id), Sql.Value(userId), Sql.Value(now))
                     : Sql.Command(connection, PostRows.Unlike, Sql.Value(Id), Sql.Value(userId));
                 return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) is int count ? count : (int?)null;
-            }).ConfigureAwait(true);
-        }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-        {
+            },
             // The liking user does not exist (a post that vanished answers no row instead).
-            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
-        }
-        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
+            Refusal = ex => ex.SqlState == PostgresErrorCodes.ForeignKeyViolation
+                ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.UserNotFound)
+                : null,
+            Unknown = () =>
+            {
+                _row.Suspect();
+                return Task.CompletedTask;
+            },
+            Apply = likes =>
+            {
+                if (likes is not { } count)
+                {
+                    _row.Set(null);
+                    return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
+                }
+
+                // A trusted row takes the committed count; a suspect one is reloaded below.
+                if (_row.TryGet(out var post) && post is not null)
+                {
+                    post = post with { LikeCount = count };
+                    _row.Set(post);
+                    return WriteResult.Ok(post);
+                }
+
+                return null;
+            },
+        }).ConfigureAwait(true);
+        if (result is not null)
         {
-            _row.Suspect();
-            throw;
+            return result;
         }
 
-        if (likes is not { } count)
-        {
-            _row.Set(null);
-            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
-        }
-
-        // Reads of a suspect row reload it; a trusted one takes the committed count.
-        if (_row.TryGet(out var post) && post is not null)
-        {
-            post = post with { LikeCount = count };
-            _row.Set(post);
-        }
-
-        post ??= await Current().ConfigureAwait(true);
-        return post is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(post);
+        var reloaded = await Current().ConfigureAwait(true);
+        return reloaded is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(reloaded);
     }
 
     public async ValueTask<WriteResult<Post>> Delete(Guid requesterId)
@@ -154,42 +161,48 @@ public sealed class PostGrain(
         }
 
         var now = Time.Now(clock);
-        var deleted = new PostDeleted(Guid.CreateVersion7(), Id, current.AuthorId, now);
-        UserCounters? counters;
-        try
+        var deleted = OutboxEntry.For(new PostDeleted(Guid.CreateVersion7(), Id, current.AuthorId, now));
+        return await writes.RunAsync(new GrainWrite<UserCounters?, WriteResult<Post>>
         {
-            counters = await database.WriteAsync("post.delete", async (connection, ct) =>
+            Operation = "post.delete",
+            Statement = (connection, ct) =>
             {
-                await using var command = Sql.Command(connection, PostRows.Delete, Sql.Value(Id), Sql.Value(requesterId), Sql.Value(now));
-                OutboxEntry.For(deleted).AddParameters(command.Parameters);
-                return await ReadCounters(command, ct).ConfigureAwait(true);
-            }).ConfigureAwait(true);
-        }
-        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
-        {
-            _row.Suspect();
-            await GrainFactory.MayHaveChangedAsync(current.AuthorId, logger).ConfigureAwait(true);
-            throw;
-        }
-
-        // Gone either way: deleted now, or already deleted outside this activation.
-        _row.Set(null);
-        await copies.ForgetPostEverywhereAsync(Id).ConfigureAwait(true);
-        DeactivateOnIdle();
-        if (counters is null)
-        {
-            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
-        }
-
-        await GrainFactory.CountersChangedAsync(current.AuthorId, counters, logger).ConfigureAwait(true);
-        outbox.Nudge();
-        return WriteResult.Ok(current);
+                var command = Sql.Command(connection, PostRows.Delete,
+                    Sql.Value("id", Id), Sql.Value("requester_id", requesterId), Sql.Value("now", now));
+                deleted.AddParameters(command.Parameters);
+                return ReadCounters(command, ct);
+            },
+            Announces = true,
+            Unknown = () =>
+            {
+                _row.Suspect();
+                return GrainFactory.MayHaveChangedAsync(current.AuthorId, logger);
+            },
+            Apply = counters =>
+            {
+                // Gone either way: deleted now, or already deleted outside this activation.
+                _row.Set(null);
+                DeactivateOnIdle();
+                return counters is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(current);
+            },
+            Announce = async counters =>
+            {
+                await copies.ForgetPostEverywhereAsync(Id).ConfigureAwait(true);
+                if (counters is not null)
+                {
+                    await GrainFactory.CountersChangedAsync(current.AuthorId, counters, logger).ConfigureAwait(true);
+                }
+            },
+        }).ConfigureAwait(true);
     }
 
     private static async Task<UserCounters?> ReadCounters(NpgsqlCommand command, CancellationToken ct)
     {
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-        return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.ReadCounters(reader) : null;
+        await using (command.ConfigureAwait(true))
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
+            return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.ReadCounters(reader) : null;
+        }
     }
 
     // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.

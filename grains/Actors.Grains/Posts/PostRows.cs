@@ -1,4 +1,5 @@
 using Actors.Grains.Data;
+using Actors.Grains.Outbox;
 using Npgsql;
 
 namespace Actors.Grains.Posts;
@@ -12,36 +13,34 @@ internal static class PostRows
 
     // The author row is updated first: it both checks that the author exists (no row, nothing inserted)
     // and locks it, so concurrent posts by one author serialize on the counter, not on a retry loop.
-    // $1 post id, $2 author id, $3 body, $4 now, $5..$7 outbox entry, $8..$10 idempotency key (may be null).
+    // Also takes the outbox entry's and the idempotency key's parameters (the key may be null).
     public static readonly string Insert = $"""
         WITH author AS (
             UPDATE users SET post_count = post_count + 1, stats_version = stats_version + 1
-            WHERE id = $2
+            WHERE id = @author_id
             RETURNING {Users.UserRows.CounterColumns}
         ), created AS (
             INSERT INTO posts (id, author_id, body, created_at)
-            SELECT $1, $2, $3, $4 FROM author
+            SELECT @id, @author_id, @body, @now FROM author
             RETURNING id
         ), announced AS (
-            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
-            SELECT $5, $6, id, $7, $4 FROM created
-        ), {Sql.RememberKey(8, 9, 10, 4)}
+            {OutboxSql.Announce("created")}
+        ), {Sql.RememberKey}
         SELECT {Users.UserRows.CounterColumns} FROM author
         """;
 
-    // Author-only: a post by someone else matches no row and nothing changes.
-    // $1 post id, $2 requester id, $3 now, $4..$6 outbox entry.
-    public const string Delete = $"""
+    // Author-only: a post by someone else matches no row and nothing changes. Also takes the outbox
+    // entry's parameters.
+    public static readonly string Delete = $"""
         WITH removed AS (
-            DELETE FROM posts WHERE id = $1 AND author_id = $2
+            DELETE FROM posts WHERE id = @id AND author_id = @requester_id
             RETURNING id, author_id
         ), author AS (
             UPDATE users SET post_count = post_count - 1, stats_version = stats_version + 1
             WHERE id = (SELECT author_id FROM removed)
             RETURNING {Users.UserRows.CounterColumns}
         ), announced AS (
-            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
-            SELECT $4, $5, id, $6, $3 FROM removed
+            {OutboxSql.Announce("removed")}
         )
         SELECT {Users.UserRows.CounterColumns} FROM author
         """;

@@ -1,9 +1,10 @@
+using Npgsql;
+
 namespace Actors.Grains.Users;
 
 /// <summary>
 /// SQL for follows. One statement changes the follow row and both users' counters, so the counters
-/// always equal the rows they count. It answers one row per user whose counters changed ("follower",
-/// "followee"), plus a "target" row when the followed user exists.
+/// always equal the rows they count. It answers one row, read by <see cref="ReadAsync"/>.
 /// </summary>
 internal static class FollowRows
 {
@@ -47,9 +48,23 @@ internal static class FollowRows
         {Answer}
         """;
 
-    private const string Answer = $"""
-        SELECT 'target', 0, 0, 0, 0::bigint FROM target
-        UNION ALL SELECT 'follower', {UserRows.CounterColumns} FROM follower
-        UNION ALL SELECT 'followee', {UserRows.CounterColumns} FROM followee
+    // Whether the followed user exists, then each side's counters when they changed (nulls otherwise).
+    private const string Answer = """
+        SELECT EXISTS (SELECT 1 FROM target),
+            follower.follower_count, follower.following_count, follower.post_count, follower.stats_version,
+            followee.follower_count, followee.following_count, followee.post_count, followee.stats_version
+        FROM (SELECT 1) AS one
+        LEFT JOIN follower ON true
+        LEFT JOIN followee ON true
         """;
+
+    public static async Task<FollowChange> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        return new FollowChange(
+            reader.GetBoolean(0),
+            reader.IsDBNull(4) ? null : UserRows.ReadCounters(reader, first: 1),
+            reader.IsDBNull(8) ? null : UserRows.ReadCounters(reader, first: 5));
+    }
 }

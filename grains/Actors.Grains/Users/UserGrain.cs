@@ -1,7 +1,6 @@
 using Actors.Grains.Data;
 using Actors.Grains.Events;
 using Actors.Grains.Feeds;
-using Actors.Grains.Outbox;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -13,7 +12,7 @@ namespace Actors.Grains.Users;
 /// leaves the grain exactly as it was.
 /// </summary>
 public sealed partial class UserGrain(
-    Database database, GrainMetrics metrics, OutboxSignal outbox, SiloCopies copies, TimeProvider clock, ILogger<UserGrain> logger)
+    Database database, WritePath writes, GrainMetrics metrics, SiloCopies copies, TimeProvider clock, ILogger<UserGrain> logger)
     : Grain, IUserGrain
 {
     private readonly RowCache<UserProfile> _row = new(clock);
@@ -52,36 +51,41 @@ public sealed partial class UserGrain(
         }
 
         var now = Time.Now(clock);
-        var signedUp = new UserSignedUp(Guid.CreateVersion7(), Id, user.Handle, user.Email, user.DisplayName, now);
-        try
+        var signedUp = OutboxEntry.For(new UserSignedUp(Guid.CreateVersion7(), Id, user.Handle, user.Email, user.DisplayName, now));
+        var result = await writes.RunAsync(new GrainWrite<int, WriteResult<UserProfile>>
         {
-            await database.WriteAsync("user.sign-up", async (connection, ct) =>
+            Operation = "user.sign-up",
+            Statement = (connection, ct) =>
             {
-                await using var command = Sql.Command(connection, UserRows.Insert,
-                    Sql.Value(Id), Sql.Value(user.Handle), Sql.Value(user.Email), Sql.Value(user.DisplayName),
-                    Sql.Value(user.PasswordHash), Sql.Value(now));
-                OutboxEntry.For(signedUp).AddParameters(command.Parameters);
+                var command = Sql.Command(connection, UserRows.Insert,
+                    Sql.Value("id", Id), Sql.Value("handle", user.Handle), Sql.Value("email", user.Email),
+                    Sql.Value("display_name", user.DisplayName), Sql.Value("password_hash", user.PasswordHash), Sql.Value("now", now));
+                signedUp.AddParameters(command.Parameters);
                 command.Parameters.AddRange(Sql.Idempotency(idempotency));
-                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(true);
-            }).ConfigureAwait(true);
-        }
-        catch (PostgresException ex) when (Database.IsUniqueViolation(ex, out var constraint))
+                return Sql.ExecuteAsync(command, ct);
+            },
+            Announces = true,
+            Refusal = Conflict,
+            Unknown = () =>
+            {
+                _row.Forget();
+                return Task.CompletedTask;
+            },
+            Apply = _ =>
+            {
+                // The row now holds exactly these values (all counters start at zero, version at one).
+                var profile = new UserProfile(Id, user.Handle, user.Email, user.DisplayName, Bio: string.Empty, now, now, Version: 1,
+                    new UserCounters(0, 0, 0, 0));
+                _row.Set(profile);
+                return WriteResult.Created(profile);
+            },
+        }).ConfigureAwait(true);
+        if (result.Succeeded)
         {
-            return WriteResult.Refused<UserProfile>(WriteStatus.Conflict, ConflictCode(constraint));
-        }
-        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
-        {
-            _row.Forget();
-            throw;
+            LogSignedUp(logger, Id);
         }
 
-        // The row now holds exactly these values (all counters start at zero, version at one).
-        var profile = new UserProfile(Id, user.Handle, user.Email, user.DisplayName, Bio: string.Empty, now, now, Version: 1,
-            new UserCounters(0, 0, 0, 0));
-        _row.Set(profile);
-        outbox.Nudge();
-        LogSignedUp(logger, Id);
-        return WriteResult.Created(profile);
+        return result;
     }
 
     public async ValueTask<WriteResult<UserProfile>> Update(ProfileChanges changes, long? expectedVersion)
@@ -102,7 +106,7 @@ public sealed partial class UserGrain(
             }
 
             var outcome = await TryUpdate(current, changes).ConfigureAwait(true);
-            if (outcome is not null)
+            if (outcome.Status != WriteStatus.VersionMismatch)
             {
                 return outcome;
             }
@@ -111,55 +115,53 @@ public sealed partial class UserGrain(
             _row.Forget();
             if (expectedVersion is not null || attempt > 0)
             {
-                return WriteResult.Refused<UserProfile>(WriteStatus.VersionMismatch, ErrorCodes.VersionMismatch);
+                return outcome;
             }
         }
     }
 
-    /// <returns>The result, or null when the row no longer has the version memory holds.</returns>
-    private async Task<WriteResult<UserProfile>?> TryUpdate(UserProfile current, ProfileChanges changes)
+    /// <returns>The result; a version mismatch when the row no longer has the version memory holds.</returns>
+    private Task<WriteResult<UserProfile>> TryUpdate(UserProfile current, ProfileChanges changes)
     {
         var now = Time.Now(clock);
-        var updated = new UserProfileUpdated(Guid.CreateVersion7(), Id, current.Version + 1, now);
-        UserProfile? committed;
-        try
+        var updated = OutboxEntry.For(new UserProfileUpdated(Guid.CreateVersion7(), Id, current.Version + 1, now));
+        return writes.RunAsync(new GrainWrite<UserProfile?, WriteResult<UserProfile>>
         {
-            committed = await database.WriteAsync("user.update", async (connection, ct) =>
+            Operation = "user.update",
+            Statement = async (connection, ct) =>
             {
                 await using var command = Sql.Command(connection, UserRows.Update,
-                    Sql.Value(Id), Sql.Value(current.Version), Sql.Text(changes.Handle), Sql.Text(changes.Email),
-                    Sql.Text(changes.DisplayName), Sql.Text(changes.Bio), Sql.Value(now));
-                OutboxEntry.For(updated).AddParameters(command.Parameters);
+                    Sql.Value("id", Id), Sql.Value("expected_version", current.Version), Sql.Text("handle", changes.Handle),
+                    Sql.Text("email", changes.Email), Sql.Text("display_name", changes.DisplayName), Sql.Text("bio", changes.Bio),
+                    Sql.Value("now", now));
+                updated.AddParameters(command.Parameters);
                 await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
                 return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.Read(reader) : null;
-            }).ConfigureAwait(true);
-        }
-        catch (PostgresException ex) when (Database.IsUniqueViolation(ex, out var constraint))
-        {
-            return WriteResult.Refused<UserProfile>(WriteStatus.Conflict, ConflictCode(constraint));
-        }
-        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
-        {
-            _row.Suspect();
-            await copies.ForgetAuthorEverywhereAsync(Id).ConfigureAwait(true);
-            throw;
-        }
+            },
+            Announces = true,
+            Refusal = Conflict,
+            Unknown = () =>
+            {
+                _row.Suspect();
+                return copies.ForgetAuthorEverywhereAsync(Id);
+            },
+            Apply = committed =>
+            {
+                if (committed is null)
+                {
+                    return WriteResult.Refused<UserProfile>(WriteStatus.VersionMismatch, ErrorCodes.VersionMismatch);
+                }
 
-        if (committed is null)
-        {
-            return null;
-        }
-
-        // Counter notices interleave with this call: keep whichever snapshot is newest now.
-        var held = _row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;
-        var profile = KeepNewestCounters(committed, held);
-        _row.Set(profile);
-        outbox.Nudge();
-
-        // Memory holds the edit first, so a silo asking again after forgetting gets the new name; and
-        // before the edit is acknowledged, so no page assembled after it shows the old one.
-        await copies.ForgetAuthorEverywhereAsync(Id).ConfigureAwait(true);
-        return WriteResult.Ok(profile);
+                // Counter notices interleave with this call: keep whichever snapshot is newest now.
+                var held = _row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;
+                var profile = KeepNewestCounters(committed, held);
+                _row.Set(profile);
+                return WriteResult.Ok(profile);
+            },
+            // Memory holds the edit first, so a silo asking again after forgetting gets the new name; and
+            // before the edit is acknowledged, so no page assembled after it shows the old one.
+            Announce = committed => committed is null ? Task.CompletedTask : copies.ForgetAuthorEverywhereAsync(Id),
+        });
     }
 
     public ValueTask<WriteResult<UserCounters>> Follow(Guid targetId) => ChangeFollow(targetId, follow: true);
@@ -179,65 +181,64 @@ public sealed partial class UserGrain(
         }
 
         var now = Time.Now(clock);
-        List<(string Who, UserCounters Counters)> changed;
-        try
+        return await writes.RunAsync(new GrainWrite<FollowChange, WriteResult<UserCounters>>
         {
-            changed = await database.WriteAsync(follow ? "user.follow" : "user.unfollow", async (connection, ct) =>
+            Operation = follow ? "user.follow" : "user.unfollow",
+            Statement = async (connection, ct) =>
             {
                 await using var command = follow
                     ? Sql.Command(connection, FollowRows.Follow, Sql.Value(Id), Sql.Value(targetId), Sql.Value(now))
                     : Sql.Command(connection, FollowRows.Unfollow, Sql.Value(Id), Sql.Value(targetId));
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-                var rows = new List<(string, UserCounters)>();
-                while (await reader.ReadAsync(ct).ConfigureAwait(true))
+                return await FollowRows.ReadAsync(command, ct).ConfigureAwait(true);
+            },
+            Unknown = async () =>
+            {
+                _row.Suspect();
+                await GrainFactory.MayHaveChangedAsync(targetId, logger).ConfigureAwait(true);
+                await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
+            },
+            Apply = change =>
+            {
+                if (!change.TargetExists)
                 {
-                    rows.Add((reader.GetString(0), UserRows.ReadCounters(reader, first: 1)));
+                    return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
                 }
 
-                return rows;
-            }).ConfigureAwait(true);
-        }
-        catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
-        {
-            _row.Suspect();
-            await GrainFactory.MayHaveChangedAsync(targetId, logger).ConfigureAwait(true);
-            await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
-            throw;
-        }
+                if (change.Follower is { } mine)
+                {
+                    KeepNewer(mine);
+                }
 
-        if (!changed.Exists(r => r.Who == "target"))
-        {
-            return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
-        }
-
-        if (changed.Exists(r => r.Who == "follower"))
-        {
-            await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
-        }
-
-        foreach (var (who, counters) in changed)
-        {
-            if (who == "follower")
+                return WriteResult.Ok(_row.TryGet(out var current) && current is not null ? current.Counters : me.Counters);
+            },
+            Announce = async change =>
             {
-                await CountersChanged(counters).ConfigureAwait(true);
-            }
-            else if (who == "followee")
-            {
-                await GrainFactory.CountersChangedAsync(targetId, counters, logger).ConfigureAwait(true);
-            }
-        }
+                if (change.Follower is not null)
+                {
+                    await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
+                }
 
-        return WriteResult.Ok(_row.TryGet(out var current) && current is not null ? current.Counters : me.Counters);
+                if (change.Followee is { } theirs)
+                {
+                    await GrainFactory.CountersChangedAsync(targetId, theirs, logger).ConfigureAwait(true);
+                }
+            },
+        }).ConfigureAwait(true);
     }
 
     public ValueTask CountersChanged(UserCounters counters)
+    {
+        KeepNewer(counters);
+        return ValueTask.CompletedTask;
+    }
+
+    // Counter snapshots may arrive in any order: keep the newest by sequence.
+    private void KeepNewer(UserCounters counters)
     {
         if (_row.TryGet(out var profile) && profile is not null && counters.Sequence > profile.Counters.Sequence)
         {
             _row.Set(profile with { Counters = counters });
         }
-
-        return ValueTask.CompletedTask;
     }
 
     public ValueTask Invalidate()
@@ -249,13 +250,16 @@ public sealed partial class UserGrain(
     private static UserProfile KeepNewestCounters(UserProfile fromRow, UserCounters inMemory) =>
         inMemory.Sequence > fromRow.Counters.Sequence ? fromRow with { Counters = inMemory } : fromRow;
 
-    private static string ConflictCode(string? constraint) => constraint switch
-    {
-        UserRows.EmailConstraint => ErrorCodes.EmailTaken,
-        UserRows.HandleConstraint => ErrorCodes.HandleTaken,
-        Sql.IdempotencyConstraint => ErrorCodes.IdempotencyKeyInUse,
-        _ => ErrorCodes.UserExists,
-    };
+    private static WriteResult<UserProfile>? Conflict(PostgresException ex) =>
+        Database.IsUniqueViolation(ex, out var constraint)
+            ? WriteResult.Refused<UserProfile>(WriteStatus.Conflict, constraint switch
+            {
+                UserRows.EmailConstraint => ErrorCodes.EmailTaken,
+                UserRows.HandleConstraint => ErrorCodes.HandleTaken,
+                Sql.IdempotencyConstraint => ErrorCodes.IdempotencyKeyInUse,
+                _ => ErrorCodes.UserExists,
+            })
+            : null;
 
     // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.
     private ValueTask<UserProfile?> Current() =>

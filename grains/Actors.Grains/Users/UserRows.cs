@@ -1,5 +1,5 @@
 using Actors.Grains.Data;
-using Actors.Grains.Users;
+using Actors.Grains.Outbox;
 using Npgsql;
 
 namespace Actors.Grains.Users;
@@ -16,34 +16,31 @@ internal static class UserRows
 
     public const string SelectById = $"SELECT {Columns} FROM users WHERE id = $1";
 
-    // $1 id, $2 handle, $3 email, $4 display name, $5 password hash, $6 now, $7..$9 outbox entry,
-    // $10..$12 idempotency key (may be null).
+    // Also takes the outbox entry's and the idempotency key's parameters (the key may be null).
     public static readonly string Insert = $"""
         WITH created AS (
             INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $6)
+            VALUES (@id, @handle, @email, @display_name, @password_hash, @now, @now)
             RETURNING id
-        ), {Sql.RememberKey(10, 11, 12, 6)}
-        INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
-        SELECT $7, $8, id, $9, $6 FROM created
+        ), {Sql.RememberKey}
+        {OutboxSql.Announce("created")}
         """;
 
-    // Optimistic concurrency in the WHERE clause: no row comes back when the version moved on.
-    // $1 id, $2 expected version, $3 handle, $4 email, $5 display name, $6 bio, $7 now, $8..$10 outbox entry.
-    public const string Update = $"""
+    // Optimistic concurrency in the WHERE clause: no row comes back when the version moved on. A null
+    // field is left as it is. Also takes the outbox entry's parameters.
+    public static readonly string Update = $"""
         WITH changed AS (
             UPDATE users SET
-                handle = COALESCE($3, handle),
-                email = COALESCE($4, email),
-                display_name = COALESCE($5, display_name),
-                bio = COALESCE($6, bio),
-                updated_at = $7,
+                handle = COALESCE(@handle, handle),
+                email = COALESCE(@email, email),
+                display_name = COALESCE(@display_name, display_name),
+                bio = COALESCE(@bio, bio),
+                updated_at = @now,
                 version = version + 1
-            WHERE id = $1 AND version = $2
+            WHERE id = @id AND version = @expected_version
             RETURNING {Columns}
         ), announced AS (
-            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at)
-            SELECT $8, $9, id, $10, $7 FROM changed
+            {OutboxSql.Announce("changed")}
         )
         SELECT {Columns} FROM changed
         """;
