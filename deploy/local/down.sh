@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Stops what up.sh started: the gateway, every silo (also those silo.sh added; SIGTERM, so they
-# leave the cluster gracefully) and the Redis server it launched. PostgreSQL is the machine's own
-# service and keeps running; pass --all to stop it too.
+# Stops what up.sh started: every gateway (also those gateway.sh added) and then every silo (also
+# those silo.sh added), with SIGTERM, so gateways finish their requests and silos leave the cluster
+# gracefully; and the Redis server it launched. PostgreSQL is the machine's own service and keeps
+# running; pass --all to stop it too.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-stop_process "$RUN/gateway.pid"
+for f in "$RUN"/gateway*.pid; do [ -e "$f" ] && stop_process "$f"; done
 for f in "$RUN"/silo*.pid; do [ -e "$f" ] && stop_process "$f"; done
 rm -f "$RUN/stack.env"
 # Only the Redis up.sh started: the server on the port must report the pid recorded at its start.

@@ -1,7 +1,7 @@
-# Shared by deploy/local/up.sh, down.sh, silo.sh and tests/run.sh: find or start PostgreSQL and
-# Redis on loopback, create the database and role, keep generated secrets out of the repository, and
-# start, stop and wait for the stack's processes. Source it; it defines functions and settings, and
-# starts nothing by itself.
+# Shared by deploy/local/up.sh, down.sh, silo.sh, gateway.sh and tests/run.sh: find or start
+# PostgreSQL and Redis on loopback, create the database and role, keep generated secrets out of the
+# repository, and start, stop and wait for the stack's processes. Source it; it defines functions and
+# settings, and starts nothing by itself.
 
 ACTORS_ROOT="${ACTORS_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 ACTORS_STATE="${ACTORS_STATE:-$ACTORS_ROOT/.local}"   # gitignored: secrets, pids, logs, Redis data
@@ -133,12 +133,15 @@ CONF
   die "Redis did not start; see $dir/redis.log"
 }
 
-# --- The local stack's processes (up.sh, silo.sh, down.sh) ---
+# --- The local stack's processes (up.sh, silo.sh, gateway.sh, down.sh) ---
 
 # Settings of the local stack, from the environment or the defaults. Silo N uses silo port
-# SILO_PORT_BASE+N, gateway port SILO_GATEWAY_PORT_BASE+N and HTTP port SILO_HTTP_PORT_BASE+N.
+# SILO_PORT_BASE+N, gateway port SILO_GATEWAY_PORT_BASE+N and HTTP port SILO_HTTP_PORT_BASE+N. The
+# main gateway listens on GATEWAY_PORT; gateway N added by gateway.sh (N >= 1) on GATEWAY_PORT_BASE+N,
+# a range clear of the silos' ports and of the ports the benchmarks use (8090 to 8097, 8181 to 8184).
 stack_settings() {
   GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+  GATEWAY_PORT_BASE="${GATEWAY_PORT_BASE:-8280}"
   SILO_COUNT="${SILO_COUNT:-2}"
   CONFIGURATION="${CONFIGURATION:-Release}"
   DATABASE="${DATABASE:-actors}"
@@ -150,13 +153,14 @@ stack_settings() {
   GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll"
 }
 
-# up.sh records the settings it started the stack with; silo.sh reads them back, so a silo added
-# later joins the stack that runs (its cluster, database and port ranges), whatever the defaults.
+# up.sh records the settings it started the stack with; silo.sh and gateway.sh read them back, so a
+# silo or gateway added later joins the stack that runs (its cluster, database and port ranges),
+# whatever the defaults.
 save_stack_settings() {
   mkdir -p "$RUN"
   local name
-  for name in GATEWAY_PORT CONFIGURATION DATABASE CLUSTER_ID SILO_PORT_BASE SILO_GATEWAY_PORT_BASE SILO_HTTP_PORT_BASE \
-              PG_HOST PG_PORT PG_USER REDIS_HOST REDIS_PORT; do
+  for name in GATEWAY_PORT GATEWAY_PORT_BASE CONFIGURATION DATABASE CLUSTER_ID SILO_PORT_BASE \
+              SILO_GATEWAY_PORT_BASE SILO_HTTP_PORT_BASE PG_HOST PG_PORT PG_USER REDIS_HOST REDIS_PORT; do
     printf '%s=%q\n' "$name" "${!name}"
   done > "$RUN/stack.env"
 }
@@ -252,4 +256,28 @@ running_silos() {
     [ -e "$file" ] || continue
     running "$file" && basename "$file" .pid | sed 's/^silo//'
   done | grep -E '^[0-9]+$' | sort -n || true
+}
+
+# Gateway 0 is the main gateway up.sh starts (process "gateway", GATEWAY_PORT); gateway N >= 1 is one
+# gateway.sh added (process "gatewayN", GATEWAY_PORT_BASE+N).
+gateway_name() { if [ "$1" -eq 0 ]; then echo gateway; else echo "gateway$1"; fi; }
+gateway_url() {
+  if [ "$1" -eq 0 ]; then echo "http://127.0.0.1:$GATEWAY_PORT"; else echo "http://127.0.0.1:$((GATEWAY_PORT_BASE + $1))"; fi
+}
+
+# start_gateway N: gateway N of the stack, then waits until it is ready (needs stack_settings and
+# export_stack_environment). Every gateway gets the same environment; only the port differs.
+start_gateway() {
+  local name; name="$(gateway_name "$1")"
+  start_process "$name" "$GATEWAY_DLL" Urls="$(gateway_url "$1")"
+  wait_ready "$name" "$(gateway_url "$1")/health/ready"
+}
+
+# The indexes of the added gateways running now (never 0, the main one), ascending.
+running_gateways() {
+  local file
+  for file in "$RUN"/gateway?*.pid; do
+    [ -e "$file" ] || continue
+    running "$file" && basename "$file" .pid | sed 's/^gateway//'
+  done | grep -E '^[1-9][0-9]*$' | sort -n || true
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the whole stack on loopback: PostgreSQL, Redis (AOF), migrations, two silos and the gateway.
 # Idempotent: what already runs is left running. Prints where everything answers.
-# deploy/local/silo.sh adds and removes silos of the running stack; down.sh stops it.
+# deploy/local/silo.sh and gateway.sh add and remove silos and gateways of the running stack; down.sh
+# stops it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 stack_settings
@@ -23,13 +24,13 @@ dotnet "$SILO_DLL" migrate
 
 for i in $(seq 0 $((SILO_COUNT - 1))); do start_silo "$i"; done
 for i in $(seq 0 $((SILO_COUNT - 1))); do wait_ready "silo$i" "$(silo_http_url "$i")/health/ready"; done
-start_process gateway "$GATEWAY_DLL" Urls="http://127.0.0.1:$GATEWAY_PORT"
-wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/health/ready"
+start_gateway 0
 
 cat <<INFO
 
 Actors is running.
-  API gateway   http://127.0.0.1:$GATEWAY_PORT        (try: curl http://127.0.0.1:$GATEWAY_PORT/api/users)
+$(echo "  API gateway   $(gateway_url 0)        (try: curl $(gateway_url 0)/api/users)"
+  for i in $(running_gateways); do printf '  %-14s%s        (added with gateway.sh)\n' "$(gateway_name "$i")" "$(gateway_url "$i")"; done)
 $(for i in $(running_silos); do
   echo "  silo$i         $(silo_http_url "$i")/health/ready   silo port $((SILO_PORT_BASE + i)), gateway port $((SILO_GATEWAY_PORT_BASE + i))"
 done)
@@ -38,5 +39,6 @@ done)
   Mail          ${Email__SmtpHost:-$Email__PickupDirectory (.eml files; set Email__SmtpHost to send over SMTP)}
   Logs          $RUN/*.log
   More silos    deploy/local/silo.sh add   (remove one: deploy/local/silo.sh remove)
+  More gateways deploy/local/gateway.sh add   (remove one: deploy/local/gateway.sh remove)
   Stop with     deploy/local/down.sh
 INFO
