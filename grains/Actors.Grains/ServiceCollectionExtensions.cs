@@ -1,4 +1,5 @@
 using Actors.Grains.Analytics;
+using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Email;
 using Actors.Grains.Feeds;
@@ -27,6 +28,10 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<Database>();
         services.AddSingleton<WritePath>();
+        services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section)
+            .Validate(o => o.IsValid(), "Leases:Length must be at least zero and below one minute (Orleans' client drop timeout).")
+            .ValidateOnStart();
+        services.AddSingleton<Leasing>();
         services.AddSingleton<GrainMetrics>();
         services.AddSingleton(TimeProvider.System);
         return services;

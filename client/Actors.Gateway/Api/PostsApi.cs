@@ -1,3 +1,4 @@
+using Actors.Gateway.Caching;
 using Actors.Gateway.Analytics;
 using Actors.Gateway.Auth;
 using Actors.Grains;
@@ -111,7 +112,7 @@ internal static class PostsApi
     }
 
     public static async Task<Results<JsonPayload<PostResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetPost(
-        string id, [FromServices] GrainHandles<IPostGrain> posts, ViewCounter views, HttpContext http, string? fields)
+        string id, [FromServices] NearCache cache, ViewCounter views, HttpContext http, string? fields)
     {
         if (!Input.TryParseId(id, out var postId))
         {
@@ -123,7 +124,7 @@ internal static class PostsApi
             return problem!;
         }
 
-        var post = await posts.Get(postId).GetPost();
+        var post = await cache.GetPostAsync(postId);
         if (post is null)
         {
             return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.PostNotFound, "No such post.");

@@ -1,3 +1,4 @@
+using Actors.Gateway.Caching;
 using Actors.Gateway.Auth;
 using Actors.Gateway.Hosting;
 using Actors.Grains;
@@ -202,7 +203,7 @@ internal static class UsersApi
         ListUserPage(grains, http, limit, cursor, fields, owner: null, (directory, after, size) => directory.ListUsers(after, size));
 
     public static async Task<Results<JsonPayload<UserResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetUser(
-        string id, [FromServices] GrainHandles<IUserGrain> users, HttpContext http, string? fields)
+        string id, [FromServices] NearCache cache, HttpContext http, string? fields)
     {
         if (!Input.TryParseId(id, out var userId))
         {
@@ -214,7 +215,7 @@ internal static class UsersApi
             return problem!;
         }
 
-        var profile = await users.Get(userId).GetProfile();
+        var profile = await cache.GetProfileAsync(userId);
         if (profile is null)
         {
             return NotFound();

@@ -1,3 +1,4 @@
+using Actors.Grains.Leases;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Posts;
@@ -14,6 +15,13 @@ public interface IPostGrain : IGrainWithGuidKey
     /// <summary>The post, or null when it does not exist (or was deleted). Served from memory once active.</summary>
     [ReadOnly]
     ValueTask<Post?> GetPost();
+
+    /// <summary>
+    /// The post, and a lease: until it runs out, <paramref name="holder"/> hears of any change (a like, the
+    /// deletion) before the change is acknowledged.
+    /// </summary>
+    [ReadOnly]
+    ValueTask<Leased<Post>> LeasePost(INearCache holder);
 
     /// <summary>The post if memory holds it; never queries. Pages of many posts load the misses in one batch.</summary>
     [ReadOnly]

@@ -1,3 +1,4 @@
+using Actors.Grains.Leases;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Users;
@@ -11,6 +12,13 @@ public interface IUserGrain : IGrainWithGuidKey
     /// <summary>The profile, or null when no such user exists. Served from memory once active.</summary>
     [ReadOnly]
     ValueTask<UserProfile?> GetProfile();
+
+    /// <summary>
+    /// The profile, and a lease: until it runs out, <paramref name="holder"/> hears of any change before
+    /// the change is acknowledged.
+    /// </summary>
+    [ReadOnly]
+    ValueTask<Leased<UserProfile>> LeaseProfile(INearCache holder);
 
     /// <summary>The public author summary if memory holds the profile; never queries.</summary>
     [ReadOnly]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Actors.Grains.Leases;
 
 namespace Actors.Grains.Data;
 
@@ -16,6 +17,8 @@ public sealed class GrainMetrics
     private readonly Histogram<double> _operations;
     private readonly Counter<long> _relayed;
     private readonly Histogram<double> _consumed;
+    private readonly Counter<long> _leasesGranted;
+    private readonly Counter<long> _leasesRevoked;
 
     public GrainMetrics(IMeterFactory meters)
     {
@@ -29,7 +32,19 @@ public sealed class GrainMetrics
         _consumed = meter.CreateHistogram<double>("actors.outbox.consumer.lag", "s",
             "Time from an event's commit to its consumer finishing an attempt, by consumer and outcome "
             + "(done, duplicate, retry, dead_lettered): the consumer lag.");
+        _leasesGranted = meter.CreateCounter<long>("actors.lease.grants", "{lease}",
+            "Leases of user and post values granted to gateways' near caches (first fills and renewals).");
+        _leasesRevoked = meter.CreateCounter<long>("actors.lease.revocations", "{lease}",
+            "Live leases revoked by a change, by outcome: confirmed (the gateway dropped its entry), expired "
+            + "(the write waited the lease out), gone (the gateway left the cluster).");
     }
+
+    public void LeaseGranted(LeaseKind kind) => _leasesGranted.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)));
+
+    public void LeaseRevoked(LeaseKind kind, string outcome) =>
+        _leasesRevoked.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)), new KeyValuePair<string, object?>("outcome", outcome));
+
+    private static string KindName(LeaseKind kind) => kind == LeaseKind.User ? "user" : "post";
 
     public void Relayed(int count) => _relayed.Add(count);
 

@@ -34,6 +34,9 @@ internal sealed class GrainWrite<TRow, TReply>
     /// <summary>Committed: change memory to the answer and say what to reply. Runs before anyone is told.</summary>
     public required Func<TRow, TReply> Apply { get; init; }
 
+    /// <summary>The gateways holding this grain's value under a lease: told after memory changed, also when the outcome is unknown.</summary>
+    public Copies.Holders? Holders { get; init; }
+
     /// <summary>
     /// Committed and in memory: tell whoever holds a copy of what changed (other grains' counters, silo
     /// copies, leases). The reply waits for it, so no read that starts after the reply sees the old value.

@@ -6,8 +6,9 @@ namespace Actors.Grains.Data;
 /// <summary>
 /// The one path of a grain write: one statement (the row change and its outbox event) in its own
 /// transaction; an integrity violation becomes a refusal and leaves memory as it was; an unknown outcome
-/// makes memory reload; after the commit, memory changes, then every holder of a copy is told, then the
-/// relay is woken, then the caller hears the reply.
+/// makes memory reload; after the commit, memory changes, then every holder of a copy (leases of
+/// gateways' near caches, silo copies, other grains' counters) is told, then the relay is woken, then the
+/// caller hears the reply.
 /// </summary>
 public sealed class WritePath(Database database, OutboxSignal outbox)
 {
@@ -24,15 +25,14 @@ public sealed class WritePath(Database database, OutboxSignal outbox)
         }
         catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
         {
-            await write.Unknown().ConfigureAwait(true);
+            await Task.WhenAll(write.Unknown(), write.Holders?.RevokeAsync() ?? Task.CompletedTask).ConfigureAwait(true);
             throw;
         }
 
+        // Memory and the revocation in one turn: a lease granted after it hands out the new value.
         var reply = write.Apply(row);
-        if (write.Announce is { } announce)
-        {
-            await announce(row).ConfigureAwait(true);
-        }
+        var revoked = write.Holders?.RevokeAsync() ?? Task.CompletedTask;
+        await Task.WhenAll(revoked, write.Announce?.Invoke(row) ?? Task.CompletedTask).ConfigureAwait(true);
 
         if (write.Announces)
         {

@@ -1,6 +1,8 @@
+using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Events;
 using Actors.Grains.Feeds;
+using Actors.Grains.Leases;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -13,16 +15,30 @@ namespace Actors.Grains.Posts;
 /// its new counters.
 /// </summary>
 public sealed class PostGrain(
-    Database database, WritePath writes, GrainMetrics metrics, SiloCopies copies, TimeProvider clock, ILogger<PostGrain> logger) : Grain, IPostGrain
+    Database database, WritePath writes, Leasing leases, GrainMetrics metrics, SiloCopies copies, TimeProvider clock,
+    ILogger<PostGrain> logger) : Grain, IPostGrain
 {
     private readonly RowCache<Post> _row = new(clock);
+    private Holders? _holders;
 
     private Guid Id => this.GetPrimaryKey();
+
+    private Holders Holders => _holders ??= leases.For(LeaseKind.Post, Id);
 
     public ValueTask<Post?> GetPost()
     {
         metrics.Read("post", _row.TryGet(out _));
         return Current();
+    }
+
+    public async ValueTask<Leased<Post>> LeasePost(INearCache holder)
+    {
+        metrics.Read("post", _row.TryGet(out _));
+        var post = await Current().ConfigureAwait(true);
+        // Only a trusted row is leased: a stale one served while the database is away is not kept.
+        return post is not null && _row.TryGet(out _)
+            ? new Leased<Post>(post, Holders.Grant(holder))
+            : new Leased<Post>(post, TimeSpan.Zero);
     }
 
     public ValueTask<Cached<Post>> Peek()
@@ -103,6 +119,7 @@ public sealed class PostGrain(
         var result = await writes.RunAsync(new GrainWrite<int?, WriteResult<Post>?>
         {
             Operation = like ? "post.like" : "post.unlike",
+            Holders = Holders,
             Statement = async (connection, ct) =>
             {
                 await using var command = like
@@ -165,6 +182,7 @@ public sealed class PostGrain(
         return await writes.RunAsync(new GrainWrite<UserCounters?, WriteResult<Post>>
         {
             Operation = "post.delete",
+            Holders = Holders,
             Statement = (connection, ct) =>
             {
                 var command = Sql.Command(connection, PostRows.Delete,

@@ -1,6 +1,8 @@
+using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Events;
 using Actors.Grains.Feeds;
+using Actors.Grains.Leases;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -12,17 +14,31 @@ namespace Actors.Grains.Users;
 /// leaves the grain exactly as it was.
 /// </summary>
 public sealed partial class UserGrain(
-    Database database, WritePath writes, GrainMetrics metrics, SiloCopies copies, TimeProvider clock, ILogger<UserGrain> logger)
+    Database database, WritePath writes, Leasing leases, GrainMetrics metrics, SiloCopies copies, TimeProvider clock,
+    ILogger<UserGrain> logger)
     : Grain, IUserGrain
 {
     private readonly RowCache<UserProfile> _row = new(clock);
+    private Holders? _holders;
 
     private Guid Id => this.GetPrimaryKey();
+
+    private Holders Holders => _holders ??= leases.For(LeaseKind.User, Id);
 
     public ValueTask<UserProfile?> GetProfile()
     {
         metrics.Read("user", _row.TryGet(out _));
         return Current();
+    }
+
+    public async ValueTask<Leased<UserProfile>> LeaseProfile(INearCache holder)
+    {
+        metrics.Read("user", _row.TryGet(out _));
+        var profile = await Current().ConfigureAwait(true);
+        // Only a trusted row is leased: a stale one served while the database is away is not kept.
+        return profile is not null && _row.TryGet(out _)
+            ? new Leased<UserProfile>(profile, Holders.Grant(holder))
+            : new Leased<UserProfile>(profile, TimeSpan.Zero);
     }
 
     public ValueTask<Cached<AuthorSummary>> PeekAuthor()
@@ -128,6 +144,7 @@ public sealed partial class UserGrain(
         return writes.RunAsync(new GrainWrite<UserProfile?, WriteResult<UserProfile>>
         {
             Operation = "user.update",
+            Holders = Holders,
             Statement = async (connection, ct) =>
             {
                 await using var command = Sql.Command(connection, UserRows.Update,
@@ -184,6 +201,7 @@ public sealed partial class UserGrain(
         return await writes.RunAsync(new GrainWrite<FollowChange, WriteResult<UserCounters>>
         {
             Operation = follow ? "user.follow" : "user.unfollow",
+            Holders = Holders,
             Statement = async (connection, ct) =>
             {
                 await using var command = follow
@@ -226,25 +244,30 @@ public sealed partial class UserGrain(
         }).ConfigureAwait(true);
     }
 
-    public ValueTask CountersChanged(UserCounters counters)
+    public async ValueTask CountersChanged(UserCounters counters)
     {
-        KeepNewer(counters);
-        return ValueTask.CompletedTask;
+        if (KeepNewer(counters))
+        {
+            await Holders.RevokeAsync().ConfigureAwait(true);
+        }
     }
 
     // Counter snapshots may arrive in any order: keep the newest by sequence.
-    private void KeepNewer(UserCounters counters)
+    private bool KeepNewer(UserCounters counters)
     {
         if (_row.TryGet(out var profile) && profile is not null && counters.Sequence > profile.Counters.Sequence)
         {
             _row.Set(profile with { Counters = counters });
+            return true;
         }
+
+        return false;
     }
 
-    public ValueTask Invalidate()
+    public async ValueTask Invalidate()
     {
         _row.Suspect();
-        return ValueTask.CompletedTask;
+        await Holders.RevokeAsync().ConfigureAwait(true);
     }
 
     private static UserProfile KeepNewestCounters(UserProfile fromRow, UserCounters inMemory) =>

@@ -74,6 +74,8 @@ internal sealed class Deployment : IAsyncDisposable
 
     public ServiceProcess? Gateway { get; private set; }
 
+    private readonly List<ServiceProcess> _extraGateways = [];
+
     /// <param name="gatewaySettings">Gateway configuration overrides (environment-variable names), e.g. tight rate limits.</param>
     /// <param name="siloSettings">Silo configuration overrides, likewise.</param>
     public static async Task<Deployment> StartAsync(
@@ -142,9 +144,35 @@ internal sealed class Deployment : IAsyncDisposable
 
     public async Task StartGatewayAsync()
     {
+        Gateway = ServiceProcess.Start("gateway", TestEnvironment.GatewayDll, GatewaySettings(GatewayPort, _gatewaySettings));
+        await Gateway.WaitUntilHealthyAsync(Http, new Uri(Http.BaseAddress!, "/health/ready"), StartTimeout);
+    }
+
+    /// <summary>
+    /// Starts one more gateway in this cluster, on a port of its own, configured like the first one plus
+    /// <paramref name="overrides"/>; stopped with the stack. Answers an HTTP client for it.
+    /// </summary>
+    public async Task<HttpClient> StartExtraGatewayAsync(IReadOnlyDictionary<string, string>? overrides = null) =>
+        (await StartExtraGatewayProcessAsync(overrides)).Http;
+
+    /// <inheritdoc cref="StartExtraGatewayAsync"/>
+    public async Task<(ServiceProcess Process, HttpClient Http)> StartExtraGatewayProcessAsync(IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        var port = TestEnvironment.FreePort();
+        var settings = GatewaySettings(port, _gatewaySettings);
+        Override(settings, overrides ?? new Dictionary<string, string>());
+        var gateway = ServiceProcess.Start($"gateway{_extraGateways.Count + 2}", TestEnvironment.GatewayDll, settings);
+        _extraGateways.Add(gateway);
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Http.Timeout };
+        await gateway.WaitUntilHealthyAsync(http, new Uri(http.BaseAddress, "/health/ready"), StartTimeout);
+        return (gateway, http);
+    }
+
+    private Dictionary<string, string> GatewaySettings(int port, IReadOnlyDictionary<string, string> overrides)
+    {
         var settings = new Dictionary<string, string>(Common())
         {
-            ["Urls"] = $"http://127.0.0.1:{GatewayPort}",
+            ["Urls"] = $"http://127.0.0.1:{port}",
             ["Auth__SigningKey"] = _signingKey,
             // The lowest cost the gateway accepts: tests sign up hundreds of users.
             ["Auth__PasswordIterations"] = "10000",
@@ -155,10 +183,8 @@ internal sealed class Deployment : IAsyncDisposable
             ["RateLimit__LoginPermitLimit"] = "1000000",
             ["RateLimit__SignUpPermitLimit"] = "1000000",
         };
-        Override(settings, _gatewaySettings);
-
-        Gateway = ServiceProcess.Start("gateway", TestEnvironment.GatewayDll, settings);
-        await Gateway.WaitUntilHealthyAsync(Http, new Uri(Http.BaseAddress!, "/health/ready"), StartTimeout);
+        Override(settings, overrides);
+        return settings;
     }
 
     /// <summary>Runs a one-shot silo command (migrate, outbox ...) against this stack's database; answers exit code and output.</summary>
@@ -192,6 +218,11 @@ internal sealed class Deployment : IAsyncDisposable
         if (Gateway is not null)
         {
             await Gateway.DisposeAsync();
+        }
+
+        foreach (var gateway in _extraGateways)
+        {
+            await gateway.DisposeAsync();
         }
 
         foreach (var silo in Silos)

@@ -124,6 +124,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the process dies on the spot, as in a crash or an out-of-memory kill.</summary>
+    /// <summary>Sends a signal by name (STOP, CONT ...) to the process.</summary>
+    public void Signal(string name)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     public async Task KillAsync()
     {
         _process.Kill();

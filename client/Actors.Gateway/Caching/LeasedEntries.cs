@@ -1,0 +1,97 @@
+using Actors.Grains.Leases;
+using BitFaster.Caching;
+using BitFaster.Caching.Lru;
+
+namespace Actors.Gateway.Caching;
+
+/// <summary>
+/// Values of one kind leased from their grains, bounded (least recently used go first). An entry is
+/// served until its lease runs out, counted from before the lease was asked for, so it never outlives
+/// the grain's record of it; then the next read asks again.
+/// </summary>
+/// <remarks>
+/// No resurrection: a fill read before a drop must not be installed after it. A fill takes its stripe's
+/// generation before asking the grain and removes what it stored when the generation moved meanwhile;
+/// <see cref="Drop"/> moves the generation on before it removes the entry. Either the drop removes the
+/// fill or the fill removes itself.
+/// </remarks>
+internal sealed class LeasedEntries<T>
+    where T : class
+{
+    private const int Stripes = 1024;
+
+    private readonly ICache<Guid, Entry> _entries;
+    private readonly long[] _generations = new long[Stripes];
+    private readonly TimeProvider _clock;
+    private readonly NearCacheMetrics _metrics;
+    private readonly LeaseKind _kind;
+
+    public LeasedEntries(LeaseKind kind, int capacity, TimeProvider clock, NearCacheMetrics metrics)
+    {
+        _kind = kind;
+        _clock = clock;
+        _metrics = metrics;
+        _entries = new ConcurrentLruBuilder<Guid, Entry>().WithCapacity(capacity).WithMetrics().Build();
+        metrics.Observe(kind, () => _entries.Count, () => _entries.Metrics.Value?.Evicted ?? 0);
+    }
+
+    public ValueTask<T?> GetAsync<TState>(Guid id, TState state, Func<TState, Guid, ValueTask<Leased<T>>> lease)
+    {
+        var now = _clock.GetTimestamp();
+        if (_entries.TryGet(id, out var entry))
+        {
+            if (entry.Until > now)
+            {
+                _metrics.Lookup(_kind, NearCacheMetrics.Hit);
+                return ValueTask.FromResult<T?>(entry.Value);
+            }
+
+            _metrics.Lookup(_kind, NearCacheMetrics.Renewal);
+        }
+        else
+        {
+            _metrics.Lookup(_kind, NearCacheMetrics.Miss);
+        }
+
+        return FillAsync(id, now, state, lease);
+    }
+
+    /// <summary>Told by the grain: the value changed. No read that starts after this returns sees the old one.</summary>
+    public void Drop(Guid id)
+    {
+        Interlocked.Increment(ref _generations[Stripe(id)]);
+        _entries.TryRemove(id);
+        _metrics.Invalidated(_kind);
+    }
+
+    private async ValueTask<T?> FillAsync<TState>(Guid id, long asked, TState state, Func<TState, Guid, ValueTask<Leased<T>>> lease)
+    {
+        var stripe = Stripe(id);
+        var before = Volatile.Read(ref _generations[stripe]);
+        var leased = await lease(state, id).ConfigureAwait(false);
+        if (leased.Value is null || leased.Lease <= TimeSpan.Zero)
+        {
+            _entries.TryRemove(id);
+            return leased.Value;
+        }
+
+        var fresh = new Entry(leased.Value, asked + (long)(leased.Lease.TotalSeconds * _clock.TimestampFrequency));
+        _entries.AddOrUpdate(id, fresh);
+        if (Volatile.Read(ref _generations[stripe]) != before)
+        {
+            _entries.TryRemove(new KeyValuePair<Guid, Entry>(id, fresh));
+        }
+
+        return leased.Value;
+    }
+
+    private static int Stripe(Guid id) => (id.GetHashCode() & int.MaxValue) % Stripes;
+
+    // A class, not a record: a fill removes exactly the entry it stored, compared by reference.
+    private sealed class Entry(T value, long until)
+    {
+        public T Value { get; } = value;
+
+        public long Until { get; } = until;
+    }
+}

@@ -1,0 +1,66 @@
+using Actors.Grains;
+using Actors.Grains.Leases;
+using Actors.Grains.Posts;
+using Actors.Grains.Users;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Gateway.Caching;
+
+/// <summary>
+/// Hot profiles and posts in the gateway's memory, each held under a lease from its grain: a hot read
+/// makes no grain call, and the grain tells this gateway to drop an entry before it acknowledges a change,
+/// so no read that starts after the acknowledgement returns the older value, on any gateway.
+/// </summary>
+public sealed class NearCache : INearCache
+{
+    private readonly IGrainFactory _grains;
+    private readonly GrainHandles<IUserGrain> _users;
+    private readonly GrainHandles<IPostGrain> _posts;
+    private readonly LeasedEntries<UserProfile>? _profiles;
+    private readonly LeasedEntries<Post>? _postEntries;
+    private INearCache? _self;
+
+    internal NearCache(
+        IGrainFactory grains, GrainHandles<IUserGrain> users, GrainHandles<IPostGrain> posts, IOptions<NearCacheOptions> options,
+        TimeProvider clock, NearCacheMetrics metrics)
+    {
+        _grains = grains;
+        _users = users;
+        _posts = posts;
+        if (options.Value.Enabled)
+        {
+            _profiles = new(LeaseKind.User, options.Value.UserCapacity, clock, metrics);
+            _postEntries = new(LeaseKind.Post, options.Value.PostCapacity, clock, metrics);
+        }
+    }
+
+    /// <summary>The profile, or null when there is no such user.</summary>
+    public ValueTask<UserProfile?> GetProfileAsync(Guid id) =>
+        _profiles is null
+            ? _users.Get(id).GetProfile()
+            : _profiles.GetAsync(id, this, static (cache, key) => cache._users.Get(key).LeaseProfile(cache.Self));
+
+    /// <summary>The post, or null when there is no such post.</summary>
+    public ValueTask<Post?> GetPostAsync(Guid id) =>
+        _postEntries is null
+            ? _posts.Get(id).GetPost()
+            : _postEntries.GetAsync(id, this, static (cache, key) => cache._posts.Get(key).LeasePost(cache.Self));
+
+    public Task Drop(LeaseKind kind, Guid id)
+    {
+        if (kind == LeaseKind.User)
+        {
+            _profiles?.Drop(id);
+        }
+        else
+        {
+            _postEntries?.Drop(id);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // Grains call back through this reference. Made on first use, when the cluster client is running; a
+    // race makes two, and either one reaches this object.
+    private INearCache Self => _self ??= _grains.CreateObjectReference<INearCache>(this);
+}

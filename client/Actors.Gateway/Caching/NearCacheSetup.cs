@@ -1,0 +1,23 @@
+using Actors.Grains;
+using Actors.Grains.Posts;
+using Actors.Grains.Users;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Gateway.Caching;
+
+internal static class NearCacheSetup
+{
+    /// <summary>The near cache of leased profiles and posts, its options ("NearCache") and instruments.</summary>
+    public static IServiceCollection AddActorsNearCache(this IServiceCollection services)
+    {
+        services.AddOptions<NearCacheOptions>().BindConfiguration(NearCacheOptions.Section)
+            .Validate(o => o.IsValid(), "NearCache settings out of range: UserCapacity and PostCapacity >= 3.")
+            .ValidateOnStart();
+        services.AddSingleton<NearCacheMetrics>();
+        services.AddSingleton(sp => new NearCache(
+            sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<GrainHandles<IUserGrain>>(),
+            sp.GetRequiredService<GrainHandles<IPostGrain>>(), sp.GetRequiredService<IOptions<NearCacheOptions>>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<NearCacheMetrics>()));
+        return services;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Actors.Grains.Leases;
+
+/// <summary>Which kind of entity a lease is for.</summary>
+[GenerateSerializer, Alias("actors.LeaseKind")]
+public enum LeaseKind
+{
+    User = 0,
+    Post = 1,
+}

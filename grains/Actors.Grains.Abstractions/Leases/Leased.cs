@@ -1,0 +1,11 @@
+namespace Actors.Grains.Leases;
+
+/// <summary>
+/// A value handed to a holder with a lease: the grain tells the holder before the value changes for as
+/// long as <see cref="Lease"/> runs, counted from when the grain answered. A zero lease means "do not
+/// keep it" (no such entity, or memory that is not trusted right now).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("actors.Leased`1")]
+public sealed record Leased<T>(
+    [property: Id(0)] T? Value,
+    [property: Id(1)] TimeSpan Lease);

@@ -1,0 +1,82 @@
+using Actors.Grains.Leases;
+
+namespace Actors.Grains.Copies;
+
+/// <summary>
+/// The gateways that hold one grain's value under a lease. A change is acknowledged only after
+/// <see cref="RevokeAsync"/>: each holder whose lease still runs has answered that it dropped the value,
+/// or its lease has run out. A holder that cannot be reached is waited out (a silo cannot tell a dead
+/// gateway from one cut off that still serves), unless Orleans says the client is gone for good. Grain
+/// turns call it one at a time, so it needs no lock.
+/// </summary>
+internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
+{
+    private readonly Dictionary<INearCache, long> _until = [];
+
+    /// <summary>Records <paramref name="holder"/> until its lease runs out; answers the lease's length.</summary>
+    public TimeSpan Grant(INearCache holder)
+    {
+        var length = leases.Length;
+        if (length > TimeSpan.Zero)
+        {
+            _until[holder] = leases.Clock.GetTimestamp() + (long)(length.TotalSeconds * leases.Clock.TimestampFrequency);
+            leases.Metrics.LeaseGranted(kind);
+        }
+
+        return length;
+    }
+
+    /// <summary>
+    /// Tells every holder with a live lease to drop the value. Call it right after memory changed, in the
+    /// same turn: a lease granted after this call hands out the new value.
+    /// </summary>
+    public Task RevokeAsync()
+    {
+        if (_until.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var now = leases.Clock.GetTimestamp();
+        var told = new List<Task>(_until.Count);
+        foreach (var (holder, until) in _until)
+        {
+            if (until > now)
+            {
+                told.Add(TellAsync(holder, TimeSpan.FromSeconds((until - now) / (double)leases.Clock.TimestampFrequency)));
+            }
+        }
+
+        _until.Clear();
+        return Task.WhenAll(told);
+    }
+
+    private async Task TellAsync(INearCache holder, TimeSpan remaining)
+    {
+        var started = leases.Clock.GetTimestamp();
+        try
+        {
+            await holder.Drop(kind, id).WaitAsync(remaining, leases.Clock).ConfigureAwait(true);
+            leases.Metrics.LeaseRevoked(kind, "confirmed");
+        }
+        catch (TimeoutException)
+        {
+            leases.Metrics.LeaseRevoked(kind, "expired");
+        }
+        catch (ClientNotAvailableException)
+        {
+            leases.Metrics.LeaseRevoked(kind, "gone");
+        }
+        catch (Exception ex) when (ex is OrleansException or OperationCanceledException)
+        {
+            leases.HolderUnreachable(kind, id, ex);
+            var left = remaining - leases.Clock.GetElapsedTime(started);
+            if (left > TimeSpan.Zero)
+            {
+                await Task.Delay(left, leases.Clock).ConfigureAwait(true);
+            }
+
+            leases.Metrics.LeaseRevoked(kind, "expired");
+        }
+    }
+}

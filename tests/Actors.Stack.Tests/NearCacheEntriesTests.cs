@@ -1,0 +1,108 @@
+using Actors.Gateway.Caching;
+using Actors.Grains.Leases;
+using Microsoft.Extensions.DependencyInjection;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Actors.Stack.Tests;
+
+/// <summary>The gateway's leased entries on their own: leases, drops and the generation check, with a clock the test moves.</summary>
+public sealed class NearCacheEntriesTests : IDisposable
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly FakeTimeProvider _clock = new();
+    private readonly LeasedEntries<string> _entries;
+    private int _leases;
+
+    public NearCacheEntriesTests() =>
+        _entries = new LeasedEntries<string>(LeaseKind.User, 100, _clock, new NearCacheMetrics(_services.GetRequiredService<IMeterFactory>()));
+
+    public void Dispose() => _services.Dispose();
+
+    [Fact]
+    public async Task An_entry_is_served_without_asking_its_grain_until_the_lease_runs_out_then_it_is_leased_again()
+    {
+        var id = Guid.NewGuid();
+        Assert.Equal("v1", await _entries.GetAsync(id, "v1", Grant));
+        Assert.Equal("v1", await _entries.GetAsync(id, "v2", Grant));
+        _clock.Advance(Lease - TimeSpan.FromMilliseconds(1));
+        Assert.Equal("v1", await _entries.GetAsync(id, "v2", Grant));
+        Assert.Equal(1, _leases);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal("v2", await _entries.GetAsync(id, "v2", Grant));
+        Assert.Equal(2, _leases);
+    }
+
+    [Fact]
+    public async Task A_dropped_entry_is_leased_again_on_the_next_read()
+    {
+        var id = Guid.NewGuid();
+        await _entries.GetAsync(id, "old", Grant);
+        _entries.Drop(id);
+        Assert.Equal("new", await _entries.GetAsync(id, "new", Grant));
+        Assert.Equal(2, _leases);
+    }
+
+    [Fact]
+    public async Task A_fill_read_before_a_drop_is_never_installed_after_it()
+    {
+        var id = Guid.NewGuid();
+        // The grain answered "old", then the value changed and the drop overtook the answer.
+        var first = await _entries.GetAsync(id, "old", (value, key) =>
+        {
+            _leases++;
+            _entries.Drop(key);
+            return ValueTask.FromResult(new Leased<string>(value, Lease));
+        });
+        Assert.Equal("old", first); // this read started before the change: it may answer the old value
+
+        Assert.Equal("new", await _entries.GetAsync(id, "new", Grant));
+        Assert.Equal(2, _leases);
+    }
+
+    [Fact]
+    public async Task A_value_without_a_lease_or_no_value_is_not_kept()
+    {
+        var id = Guid.NewGuid();
+        await _entries.GetAsync(id, "untrusted", (value, _) =>
+        {
+            _leases++;
+            return ValueTask.FromResult(new Leased<string>(value, TimeSpan.Zero));
+        });
+        Assert.Null(await _entries.GetAsync(id, (string?)null, (value, _) =>
+        {
+            _leases++;
+            return ValueTask.FromResult(new Leased<string>(value, Lease));
+        }));
+        Assert.Equal("v", await _entries.GetAsync(id, "v", Grant));
+        Assert.Equal(3, _leases);
+    }
+
+    [Fact]
+    public async Task The_least_recently_used_entries_go_first_when_the_capacity_is_reached()
+    {
+        var ids = Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var id in ids)
+        {
+            await _entries.GetAsync(id, "v", Grant);
+        }
+
+        _leases = 0;
+        foreach (var id in ids)
+        {
+            await _entries.GetAsync(id, "v", Grant);
+        }
+
+        // At most the capacity (100) of the 300 were still held.
+        Assert.InRange(_leases, 200, 300);
+    }
+
+    private ValueTask<Leased<string>> Grant(string? value, Guid id)
+    {
+        _leases++;
+        return ValueTask.FromResult(new Leased<string>(value, Lease));
+    }
+}
