@@ -23,6 +23,18 @@ public sealed class PostGrain(
 
     private Guid Id => this.GetPrimaryKey();
 
+    /// <summary>
+    /// A later activation (here or on another silo) does not know this one's holders: they drop their
+    /// entries before it goes.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_holders is not null)
+        {
+            await _holders.RevokeAsync().ConfigureAwait(true);
+        }
+    }
+
     private Holders Holders => _holders ??= leases.For(LeaseKind.Post, Id);
 
     public ValueTask<Post?> GetPost()
