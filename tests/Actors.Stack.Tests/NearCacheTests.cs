@@ -116,7 +116,7 @@ public sealed class NearCacheTests
         Assert.Equal("before", await DisplayName(holderHttp, id));
 
         // The holder stops answering (frozen, as by a long pause or a partition): its connections stay open.
-        holder.Signal("STOP");
+        await holder.SignalAsync("STOP");
         try
         {
             var writing = Stopwatch.StartNew();
@@ -129,7 +129,7 @@ public sealed class NearCacheTests
         }
         finally
         {
-            holder.Signal("CONT");
+            await holder.SignalAsync("CONT");
         }
 
         // Its lease has run out: the first read it serves is the new value, not its entry.

@@ -13,8 +13,15 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
 {
     private readonly Dictionary<INearCache, long> _until = [];
 
+    /// <summary>
+    /// Hands <paramref name="value"/> to <paramref name="holder"/>, with a lease only when memory holds a
+    /// value and trusts it: a stale row served while the database is away is not kept.
+    /// </summary>
+    public Leased<T> Lease<T>(T? value, bool trusted, INearCache holder) =>
+        new(value, value is not null && trusted ? Grant(holder) : TimeSpan.Zero);
+
     /// <summary>Records <paramref name="holder"/> until its lease runs out; answers the lease's length.</summary>
-    public TimeSpan Grant(INearCache holder)
+    private TimeSpan Grant(INearCache holder)
     {
         var length = leases.Length;
         if (length > TimeSpan.Zero)

@@ -47,10 +47,7 @@ public sealed class PostGrain(
     {
         metrics.Read("post", _row.TryGet(out _));
         var post = await Current().ConfigureAwait(true);
-        // Only a trusted row is leased: a stale one served while the database is away is not kept.
-        return post is not null && _row.TryGet(out _)
-            ? new Leased<Post>(post, Holders.Grant(holder))
-            : new Leased<Post>(post, TimeSpan.Zero);
+        return Holders.Lease(post, _row.TryGet(out _), holder);
     }
 
     public ValueTask<Cached<Post>> Peek()

@@ -47,10 +47,7 @@ public sealed partial class UserGrain(
     {
         metrics.Read("user", _row.TryGet(out _));
         var profile = await Current().ConfigureAwait(true);
-        // Only a trusted row is leased: a stale one served while the database is away is not kept.
-        return profile is not null && _row.TryGet(out _)
-            ? new Leased<UserProfile>(profile, Holders.Grant(holder))
-            : new Leased<UserProfile>(profile, TimeSpan.Zero);
+        return Holders.Lease(profile, _row.TryGet(out _), holder);
     }
 
     public ValueTask<Cached<AuthorSummary>> PeekAuthor()

@@ -101,10 +101,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM and returns at once, while the process shuts down.</summary>
-    public async Task TerminateAsync()
+    public Task TerminateAsync() => SignalAsync("TERM");
+
+    /// <summary>Sends a signal by name (TERM, STOP, CONT ...) to the process.</summary>
+    public async Task SignalAsync(string name)
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>Waits for a one-shot command to finish; answers its exit code (killed and -1 after the timeout).</summary>
@@ -124,14 +128,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the process dies on the spot, as in a crash or an out-of-memory kill.</summary>
-    /// <summary>Sends a signal by name (STOP, CONT ...) to the process.</summary>
-    public void Signal(string name)
-    {
-        using var kill = System.Diagnostics.Process.Start("kill", ["-" + name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
-    }
-
     public async Task KillAsync()
     {
         _process.Kill();
