@@ -211,12 +211,13 @@ stop_process() {
 }
 
 # start_process NAME DLL [VAR=VALUE...]: one background process with its own log and pid file. A
-# process started before the last build is restarted, so what runs is what was just built.
+# process started before the last build is restarted, so what runs is what was just built: any
+# assembly in its directory counts (a change to a library leaves the host's own DLL untouched).
 start_process() {
   local name="$1" dll="$2"; shift 2
   mkdir -p "$RUN"
   if running "$RUN/$name.pid"; then
-    if [ "$dll" -nt "$RUN/$name.pid" ]; then
+    if [ -n "$(find "$(dirname "$dll")" -maxdepth 1 -name '*.dll' -newer "$RUN/$name.pid" -print -quit)" ]; then
       log "restarting $name: the build is newer than the running process"
       stop_process "$RUN/$name.pid"
     else
