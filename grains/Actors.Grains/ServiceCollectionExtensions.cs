@@ -46,7 +46,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddActorsFeeds(this IServiceCollection services)
     {
         services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section)
-            .Validate(o => o.IsValid(), "Feed settings out of range: FanOutLimit >= 1, TimelineLength 100..10000 (a page holds up to 100), "
+            .Validate(o => o.IsValid(), "Feed settings out of range: FanOutLimit >= 1, FanOutLinger 0..1 s, TimelineLength 100..10000 (a page holds up to 100), "
                 + "positive durations (snapshot times to live may be zero), snapshot capacities >= 1, TrendingMaxAge >= TrendingRefresh, "
                 + "TrendingSize 1..100, TrendingViewWeight >= 0.")
             .ValidateOnStart();
@@ -55,6 +55,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PostSnapshots>();
         services.AddSingleton<AuthorSnapshots>();
         services.AddSingleton<SiloCopies>();
+        services.AddSingleton<FollowerLookup>();
         services.AddPlacementDirector<PerSiloPlacement, PerSiloPlacementDirector>();
         return services;
     }
@@ -67,7 +68,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
             .Validate(o => o.IsValid(), "Outbox settings out of range: BatchSize 1..1000, MaxInFlight >= BatchSize, positive durations, "
-                + "MaxAttempts >= 1, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024.")
+                + "MaxAttempts >= 1, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024, CompletionLinger 0..1 s.")
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
             .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set.")

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Actors.Grains.Feeds;
 using Actors.Grains.Paging;
 using Actors.Grains.Posts;
@@ -44,6 +45,29 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         Assert.Equal(posts.Take(20).Select(p => p.Id), cold.Items.Select(i => i.Post.Id));
         Assert.Equal(cold.Items, hot.Items);
         Assert.All(cold.Items, i => Assert.Equal(i.Post.AuthorId, i.Author.Id));
+    }
+
+    [Fact]
+    public async Task Fan_outs_at_the_same_moment_share_one_follower_query_and_each_gets_its_own_authors_followers()
+    {
+        var (a, b, lonely, x, y) = (await fixture.SignUpAsync(), await fixture.SignUpAsync(), await fixture.SignUpAsync(),
+            await fixture.SignUpAsync(), await fixture.SignUpAsync());
+        await fixture.Grains.GetGrain<IUserGrain>(x).Follow(a);
+        await fixture.Grains.GetGrain<IUserGrain>(y).Follow(a);
+        await fixture.Grains.GetGrain<IUserGrain>(x).Follow(b);
+        var lookup = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<FollowerLookup>();
+
+        Guid[][] followers;
+        using (var trace = SqlTrace.Start())
+        {
+            followers = await Task.WhenAll(lookup.OfAsync(a), lookup.OfAsync(b), lookup.OfAsync(lonely), lookup.OfAsync(a));
+            Assert.Single(trace.Statements);
+        }
+
+        Assert.Equal(new[] { x, y }.Order(), followers[0].Order());
+        Assert.Equal([x], followers[1]);
+        Assert.Empty(followers[2]);
+        Assert.Equal(followers[0].Order(), followers[3].Order());
     }
 
     [Fact]

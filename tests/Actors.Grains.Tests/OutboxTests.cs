@@ -159,6 +159,43 @@ public sealed class OutboxTests(ClusterFixture fixture)
             "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND attempts <> 1", ids));
     }
 
+    [Fact]
+    public async Task Completions_share_one_statement_and_only_an_events_latest_claim_finishes_it()
+    {
+        // 20 events claimed twice (attempt 2), not due for an hour so no relay takes them.
+        var ids = Enumerable.Range(0, 20).Select(_ => Fresh.Id()).ToArray();
+        await TestDatabase.ExecuteAsync(fixture.Db, """
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at, next_attempt_at, attempts)
+            SELECT gen_random_uuid(), 'UserProfileUpdated', id,
+                   jsonb_build_object('eventId', gen_random_uuid(), 'userId', id, 'version', 2, 'occurredAt', now()), now(),
+                   now() + interval '1 hour', 2
+            FROM unnest($1::uuid[]) AS id
+            """, ids);
+        var events = new List<Guid>();
+        foreach (var id in ids)
+        {
+            events.Add((await TestDatabase.ScalarAsync<Guid?>(fixture.Db, "SELECT event_id FROM outbox WHERE aggregate_id = $1", id))!.Value);
+        }
+
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
+        bool[] done;
+        using (var trace = SqlTrace.Start())
+        {
+            // The first ten delivered by their latest claim, the other ten by a stale first attempt.
+            done = await Task.WhenAll(events.Select((e, i) => store.CompleteAsync(e, i < 10 ? 2 : 1)));
+            Assert.Single(trace.Statements, s => s.Contains("UPDATE outbox", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i < 10), done);
+        Assert.Equal(10L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+            "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND processed_at IS NOT NULL", ids[..10]));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+            "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND processed_at IS NOT NULL", ids[10..]));
+
+        // A repeat of a finished delivery finishes nothing.
+        Assert.False(await store.CompleteAsync(events[0], 2));
+    }
+
     private Task<long> Pending(Guid[] aggregates) => TestDatabase.ScalarAsync<long>(fixture.Db,
         "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND processed_at IS NULL", aggregates);
 

@@ -30,6 +30,25 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
     public Task<T> WriteAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> write) =>
         RunAsync(operation, write, isRead: false);
 
+    /// <summary>
+    /// Runs a write of bookkeeping whose loss in a crash only repeats work (the outbox's claims and
+    /// completions: a lost one redelivers an event, which consumers tolerate). Its transaction commits
+    /// with synchronous_commit off, so it does not wait for the WAL flush; retried like any write.
+    /// </summary>
+    public Task<T> WriteBookkeepingAsync<T>(string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> write) =>
+        RunAsync(operation, async (connection, ct) =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction))
+            {
+                await relaxed.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+
+            var result = await write(connection, ct).ConfigureAwait(false);
+            await transaction.CommitAsync(ct).ConfigureAwait(false);
+            return result;
+        }, isRead: false);
+
     /// <summary>True when the exception is a unique-constraint violation (SQLSTATE 23505).</summary>
     public static bool IsUniqueViolation(Exception exception, out string? constraint)
     {

@@ -21,6 +21,9 @@ public sealed class WelcomeEmailGrain(
 {
     protected override string Name => EventRoutes.WelcomeEmail;
 
+    // A second email is visible to the user: a stale or repeated delivery is skipped, not sent again.
+    protected override bool ChecksBeforeApplying => true;
+
     protected override string Describe(Exception exception) => exception is SmtpCommandException smtp
         ? $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}"
         : base.Describe(exception);

@@ -10,13 +10,13 @@ namespace Actors.Grains.Feeds;
 /// <summary>
 /// Carries new and deleted posts to followers' timelines, from the outbox. Up to
 /// <see cref="FeedOptions.FanOutLimit"/> followers an author's post goes to every follower's timeline
-/// (one query for the follower ids, then one call each; a timeline that is not in memory ignores it);
+/// (one query for the follower ids, shared with the silo's other fan-outs, then one call each; a timeline that is not in memory ignores it);
 /// above, it goes only to the author's <see cref="IAuthorPostsGrain"/>, which timelines merge in when
 /// read. Idempotent: timelines and author lists hold a post once, however often it is offered.
 /// </summary>
 [ImplicitStreamSubscription(EventRoutes.FanOut)]
 public sealed class FanOutConsumerGrain(
-    Database database, GrainHandles<ITimelineGrain> timelines, IOptions<FeedOptions> options, OutboxStore store, GrainMetrics metrics, TimeProvider clock,
+    FollowerLookup followers, GrainHandles<ITimelineGrain> timelines, IOptions<FeedOptions> options, OutboxStore store, GrainMetrics metrics, TimeProvider clock,
     ILogger<FanOutConsumerGrain> logger)
     : EventConsumer(store, metrics, clock, logger), IEventConsumerGrain
 {
@@ -58,7 +58,5 @@ public sealed class FanOutConsumerGrain(
         await GrainFactory.GetGrain<IUserGrain>(authorId).GetProfile().ConfigureAwait(true) is { } author
         && author.Counters.Followers >= _limit;
 
-    private Task<List<Guid>> Followers(Guid authorId) =>
-        database.ReadAsync("fan-out.followers", (connection, ct) =>
-            Sql.ReadAllAsync(Sql.Command(connection, FeedRows.Followers, Sql.Value(authorId)), r => r.GetGuid(0), ct));
+    private Task<Guid[]> Followers(Guid authorId) => followers.OfAsync(authorId);
 }

@@ -11,6 +11,12 @@ public sealed class FeedOptions
     /// </summary>
     public int FanOutLimit { get; set; } = 1000;
 
+    /// <summary>
+    /// How long a fan-out's follower lookup waits for others on the same silo, so one query answers for
+    /// many posts. Delays fan-out by that much; zero batches only lookups already waiting.
+    /// </summary>
+    public TimeSpan FanOutLinger { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>Entries a timeline keeps in memory; older pages are read with one indexed query.</summary>
     public int TimelineLength { get; set; } = 200;
 
@@ -57,6 +63,7 @@ public sealed class FeedOptions
     /// <summary>Settings that would make feeds misbehave are refused when the silo starts.</summary>
     public bool IsValid() =>
         FanOutLimit >= 1
+        && FanOutLinger >= TimeSpan.Zero && FanOutLinger <= TimeSpan.FromSeconds(1)
         && TimelineLength is >= 100 and <= 10_000
         && TimelineMaxAge > TimeSpan.Zero
         && PostSnapshotTtl >= TimeSpan.Zero

@@ -67,8 +67,8 @@ internal static class FeedRows
         LIMIT $2
         """;
 
-    // Followers to fan out to, by the reverse index; $1 author.
-    public const string Followers = "SELECT follower_id FROM follows WHERE followee_id = $1";
+    // Followers to fan out to, by the reverse index; $1 authors.
+    public const string Followers = "SELECT followee_id, follower_id FROM follows WHERE followee_id = ANY($1)";
 
     // $1 author, $2 how many.
     public const string ByAuthor = """

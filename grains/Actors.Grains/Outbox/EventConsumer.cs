@@ -8,15 +8,18 @@ namespace Actors.Grains.Outbox;
 
 /// <summary>
 /// A partition of one kind of background work, subscribed implicitly to its stream. It applies each
-/// event, then marks it done in the outbox; a failure schedules a retry (or parks the event).
+/// event, then marks it done in the outbox (batched with the silo's other finished deliveries, not
+/// awaited); a failure schedules a retry (or parks the event).
 /// </summary>
 /// <remarks>
-/// A delivery is applied only while the outbox says it is current: the event unfinished and this
-/// delivery its latest claim. So a copy still queued when its lease ran out, or one arriving after the
-/// event was done, changes nothing. What is left is an effect whose completion was not recorded: a
-/// silo dying between the two (at most one delivery per consumer grain on it), or the completion
-/// failing (the event is retried). So effects must tolerate a repeat: each consumer's own is
-/// idempotent or carries the event id, as the welcome email's Message-ID does.
+/// Deliveries are fenced by their claim's attempt: only the event's latest claim marks it done. A copy
+/// still queued when its lease ran out is applied too (the relay cannot recall it), but an aggregate's
+/// deliveries arrive in order on one stream, so that copy comes before the later claim's and before
+/// any later event of the same aggregate. What is left is an effect applied twice: a stale copy, a silo
+/// dying before the completion was written (completions commit without waiting for the disk), or the
+/// completion failing. So effects must tolerate a repeat: each consumer's own is idempotent or carries
+/// the event id, as the welcome email's Message-ID does. A consumer whose effect leaves the system
+/// (<see cref="ChecksBeforeApplying"/>) also asks the outbox first whether its delivery is current.
 /// </remarks>
 public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metrics, TimeProvider clock, ILogger logger)
     : Grain, IStreamSubscriptionObserver, IAsyncObserver<OutboxDelivery>
@@ -25,6 +28,13 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
     protected abstract string Name { get; }
 
     protected abstract Task ApplyAsync(IDomainEvent e);
+
+    /// <summary>
+    /// Whether each delivery is checked against the outbox before it is applied (one query each), so a
+    /// stale or repeated copy is skipped rather than applied again: worth it where a repeat is visible
+    /// outside the system, such as a second email.
+    /// </summary>
+    protected virtual bool ChecksBeforeApplying => false;
 
     /// <summary>The failure as the outbox records it (last_error), for operators reading dead letters.</summary>
     protected virtual string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
@@ -35,23 +45,21 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
     public async Task OnNextAsync(OutboxDelivery item, StreamSequenceToken? token = null)
     {
         var e = item.Event;
-        string outcome;
         try
         {
-            if (await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
+            if (ChecksBeforeApplying && !await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
             {
-                await ApplyAsync(e).ConfigureAwait(true);
-                outcome = await store.CompleteAsync(e.EventId).ConfigureAwait(true) ? "done" : "duplicate";
+                metrics.Consumed(Name, "duplicate", clock.GetUtcNow() - e.OccurredAt);
+                return;
             }
-            else
-            {
-                outcome = "duplicate";
-            }
+
+            await ApplyAsync(e).ConfigureAwait(true);
         }
         catch (Exception ex)
         {
             // A timeout (OperationCanceledException) is a failure like any other: retried with backoff.
             LogFailed(logger, Name, e.EventId, item.Attempt, ex);
+            string outcome;
             try
             {
                 outcome = await store.FailAsync(e.EventId, item.Attempt, Describe(ex)).ConfigureAwait(true)
@@ -61,6 +69,27 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
             {
                 outcome = "retry"; // the lease runs out and the event comes back
             }
+
+            metrics.Consumed(Name, outcome, clock.GetUtcNow() - e.OccurredAt);
+            return;
+        }
+
+        // The next delivery need not wait for this one's bookkeeping: if it is lost, the lease runs out
+        // and the event is delivered again.
+        _ = Completed(e, item.Attempt);
+    }
+
+    private async Task Completed(IDomainEvent e, int attempt)
+    {
+        string outcome;
+        try
+        {
+            outcome = await store.CompleteAsync(e.EventId, attempt).ConfigureAwait(false) ? "done" : "duplicate";
+        }
+        catch (Exception ex)
+        {
+            LogCompletionLost(logger, Name, e.EventId, ex.Message);
+            outcome = "retry";
         }
 
         metrics.Consumed(Name, outcome, clock.GetUtcNow() - e.OccurredAt);
@@ -69,6 +98,9 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
     public Task OnCompletedAsync() => Task.CompletedTask;
 
     public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Consumer} applied event {EventId} but could not mark it done; it comes back after its lease: {Reason}")]
+    private static partial void LogCompletionLost(ILogger logger, string consumer, Guid eventId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Consumer} failed event {EventId} on attempt {Attempt}")]
     private static partial void LogFailed(ILogger logger, string consumer, Guid eventId, int attempt, Exception exception);

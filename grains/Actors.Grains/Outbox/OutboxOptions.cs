@@ -34,6 +34,12 @@ public sealed class OutboxOptions
     /// <summary>Consumer grains per kind of work; events of one aggregate always go to the same one, in order.</summary>
     public int Partitions { get; set; } = 16;
 
+    /// <summary>
+    /// How long a consumer's finished delivery waits for others before they are all marked done in one
+    /// statement. Longer means fewer transactions under load and events showing as pending that much longer.
+    /// </summary>
+    public TimeSpan CompletionLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>How long processed events are kept before they are purged.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
@@ -46,5 +52,6 @@ public sealed class OutboxOptions
         && RetryBaseDelay > TimeSpan.Zero
         && RetryMaxDelay >= RetryBaseDelay
         && Partitions is >= 1 and <= 1024
+        && CompletionLinger >= TimeSpan.Zero && CompletionLinger <= TimeSpan.FromSeconds(1)
         && Retention > TimeSpan.Zero;
 }

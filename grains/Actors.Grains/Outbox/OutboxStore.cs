@@ -14,9 +14,18 @@ public sealed record DeadLetter(Guid EventId, string EventType, Guid AggregateId
 /// The outbox's state changes, each one statement: claim due events under a lease, mark one done,
 /// schedule a retry with backoff (or park it as dead-lettered), and replay parked events.
 /// </summary>
-public sealed class OutboxStore(Database database, IOptions<OutboxOptions> options)
+public sealed class OutboxStore
 {
-    private readonly OutboxOptions _options = options.Value;
+    private readonly Database _database;
+    private readonly OutboxOptions _options;
+    private readonly StatementBatcher<(Guid EventId, int Attempt), bool> _completions;
+
+    public OutboxStore(Database database, IOptions<OutboxOptions> options)
+    {
+        _database = database;
+        _options = options.Value;
+        _completions = new StatementBatcher<(Guid, int), bool>(CompleteDeliveredAsync, _options.CompletionLinger, 1000);
+    }
 
     // $1 relay, $2 batch size, $3 lease, $4 most events in flight for this relay. Claiming pushes
     // next_attempt_at one lease ahead: the event is due again only if nobody finishes it meanwhile.
@@ -42,9 +51,14 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
             WHERE event_id = $1 AND attempts = $2 AND processed_at IS NULL AND dead_lettered_at IS NULL)
         """;
 
-    private const string CompleteSql = """
-        UPDATE outbox SET processed_at = now(), leased_until = NULL, last_error = NULL
-        WHERE event_id = $1 AND processed_at IS NULL
+    // $1 events, $2 each one's delivered attempt: finishes those still unfinished whose latest claim is
+    // that attempt, and answers their positions. A stale delivery (its lease ran out and a later claim
+    // handed the event out again) finishes nothing: the later delivery does.
+    private const string CompleteDeliveredSql = """
+        UPDATE outbox o SET processed_at = now(), leased_until = NULL, last_error = NULL
+        FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS d(event_id, attempt, position)
+        WHERE o.event_id = d.event_id AND o.attempts = d.attempt AND o.processed_at IS NULL AND o.dead_lettered_at IS NULL
+        RETURNING d.position
         """;
 
     private const string CompleteManySql = """
@@ -80,7 +94,7 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
         """;
 
     public Task<List<ClaimedEvent>> ClaimAsync(string relay) =>
-        database.WriteAsync("outbox.claim", (connection, ct) => Sql.ReadAllAsync(
+        _database.WriteBookkeepingAsync("outbox.claim", (connection, ct) => Sql.ReadAllAsync(
             Sql.Command(connection, ClaimSql, Sql.Value(relay), Sql.Value(_options.BatchSize), Sql.Value(_options.Lease),
                 Sql.Value(_options.MaxInFlight)),
             r => new ClaimedEvent(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), ct));
@@ -90,25 +104,41 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
     /// lease ran out and a later claim handed it out again (that later delivery applies it instead).
     /// </summary>
     public Task<bool> IsCurrentAsync(Guid eventId, int attempt) =>
-        database.ReadAsync("outbox.current", async (connection, ct) =>
+        _database.ReadAsync("outbox.current", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, CurrentSql, Sql.Value(eventId), Sql.Value(attempt));
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
         });
 
-    /// <summary>Marks the event done; false when it already was (a redelivery).</summary>
-    public Task<bool> CompleteAsync(Guid eventId) =>
-        database.WriteAsync("outbox.complete", async (connection, ct) =>
-        {
-            await using var command = Sql.Command(connection, CompleteSql, Sql.Value(eventId));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
-        });
+    /// <summary>
+    /// Marks a delivered event done, together with the other deliveries the silo finished within
+    /// <see cref="OutboxOptions.CompletionLinger"/>: one statement for all of them. False when the event
+    /// was already done, or this delivery is not its latest claim (a later delivery finishes it).
+    /// </summary>
+    public Task<bool> CompleteAsync(Guid eventId, int attempt) => _completions.RunAsync((eventId, attempt));
 
+    /// <summary>Marks events done that nothing consumes (the relay finishes them itself).</summary>
     public Task CompleteAsync(IReadOnlyCollection<Guid> eventIds) =>
-        database.WriteAsync("outbox.complete", async (connection, ct) =>
+        _database.WriteBookkeepingAsync("outbox.complete", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, CompleteManySql, Sql.Value(eventIds.ToArray()));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        });
+
+    private Task<IReadOnlyList<bool>> CompleteDeliveredAsync(IReadOnlyList<(Guid EventId, int Attempt)> deliveries) =>
+        _database.WriteBookkeepingAsync<IReadOnlyList<bool>>("outbox.complete", async (connection, ct) =>
+        {
+            var done = new bool[deliveries.Count];
+            var finished = await Sql.ReadAllAsync(
+                Sql.Command(connection, CompleteDeliveredSql,
+                    Sql.Value(deliveries.Select(d => d.EventId).ToArray()), Sql.Value(deliveries.Select(d => d.Attempt).ToArray())),
+                r => r.GetInt64(0), ct).ConfigureAwait(false);
+            foreach (var position in finished)
+            {
+                done[position - 1] = true;
+            }
+
+            return done;
         });
 
     /// <summary>
@@ -116,7 +146,7 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
     /// instead. Only the event's latest claim counts: a stale delivery's failure changes nothing.
     /// </summary>
     public Task<bool> FailAsync(Guid eventId, int attempt, string error) =>
-        database.WriteAsync("outbox.fail", async (connection, ct) =>
+        _database.WriteAsync("outbox.fail", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, FailSql,
                 Sql.Value(eventId), Sql.Value(error), Sql.Value(RetryDelay(attempt)), Sql.Value(_options.MaxAttempts), Sql.Value(attempt));
@@ -125,19 +155,19 @@ public sealed class OutboxStore(Database database, IOptions<OutboxOptions> optio
 
     /// <summary>Puts parked events (one, or all when null) back in the queue with fresh attempts.</summary>
     public Task<List<Guid>> ReplayAsync(Guid? eventId) =>
-        database.WriteAsync("outbox.replay", (connection, ct) => Sql.ReadAllAsync(
+        _database.WriteAsync("outbox.replay", (connection, ct) => Sql.ReadAllAsync(
             Sql.Command(connection, ReplaySql, new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)eventId ?? DBNull.Value }),
             r => r.GetGuid(0), ct));
 
     public Task<List<DeadLetter>> DeadLettersAsync(int limit) =>
-        database.ReadAsync("outbox.dead-letters", (connection, ct) => Sql.ReadAllAsync(
+        _database.ReadAsync("outbox.dead-letters", (connection, ct) => Sql.ReadAllAsync(
             Sql.Command(connection, DeadLettersSql, Sql.Value(limit)),
             r => new DeadLetter(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetFieldValue<DateTimeOffset>(4),
                 r.IsDBNull(5) ? null : r.GetString(5)), ct));
 
     /// <summary>Deletes processed events older than the retention, a bounded batch at a time; answers how many.</summary>
     public Task<int> PurgeAsync() =>
-        database.WriteAsync("outbox.purge", async (connection, ct) =>
+        _database.WriteAsync("outbox.purge", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, PurgeSql, Sql.Value(_options.Retention));
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);

@@ -1,0 +1,101 @@
+namespace Actors.Grains.Data;
+
+/// <summary>
+/// Runs one statement for many callers. Callers that arrive while a statement is in flight, or within
+/// the linger after the first of them, go together into the next one (up to a batch limit), so under
+/// load a silo pays one round trip and one transaction for many items. Each caller gets its own item's
+/// answer, or the statement's exception.
+/// </summary>
+/// <typeparam name="TIn">One caller's item.</typeparam>
+/// <typeparam name="TOut">That item's answer.</typeparam>
+public sealed class StatementBatcher<TIn, TOut>
+{
+    private readonly Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> _run;
+    private readonly TimeSpan _linger;
+    private readonly int _limit;
+    private readonly Lock _lock = new();
+    private List<Waiting> _pending = [];
+    private bool _draining;
+
+    /// <param name="run">The statement for a batch: one answer per item, in the items' order.</param>
+    /// <param name="linger">How long the first item of a batch waits for others; zero takes only those already waiting.</param>
+    /// <param name="limit">Most items in one statement.</param>
+    public StatementBatcher(Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> run, TimeSpan linger, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero);
+        _run = run;
+        _linger = linger;
+        _limit = limit;
+    }
+
+    public Task<TOut> RunAsync(TIn item)
+    {
+        var waiting = new Waiting(item, new TaskCompletionSource<TOut>(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool start;
+        lock (_lock)
+        {
+            _pending.Add(waiting);
+            start = !_draining;
+            _draining = true;
+        }
+
+        if (start)
+        {
+            // Off the caller's scheduler: a grain's turn must not carry other grains' statements.
+            _ = Task.Run(DrainAsync);
+        }
+
+        return waiting.Answer.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            if (_linger > TimeSpan.Zero)
+            {
+                await Task.Delay(_linger).ConfigureAwait(false);
+            }
+
+            List<Waiting> batch;
+            lock (_lock)
+            {
+                if (_pending.Count == 0)
+                {
+                    _draining = false;
+                    return;
+                }
+
+                if (_pending.Count <= _limit)
+                {
+                    batch = _pending;
+                    _pending = [];
+                }
+                else
+                {
+                    batch = _pending[.._limit];
+                    _pending.RemoveRange(0, _limit);
+                }
+            }
+
+            try
+            {
+                var answers = await _run(batch.ConvertAll(w => w.Item)).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Answer.TrySetResult(answers[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var waiting in batch)
+                {
+                    waiting.Answer.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private sealed record Waiting(TIn Item, TaskCompletionSource<TOut> Answer);
+}
