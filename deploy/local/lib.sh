@@ -90,7 +90,7 @@ SQL
 }
 
 postgres_connection_string() {
-  echo "Host=$PG_HOST;Port=$PG_PORT;Database=$1;Username=$PG_USER;Password=$PG_PASSWORD;Timeout=3;Command Timeout=5;Maximum Pool Size=30;Keepalive=30"
+  echo "Host=$PG_HOST;Port=$PG_PORT;Database=$1;Username=$PG_USER;Password=$PG_PASSWORD;Timeout=3;Command Timeout=5;Maximum Pool Size=8;Max Auto Prepare=32;Keepalive=30"
 }
 
 redis_connection_string() {
