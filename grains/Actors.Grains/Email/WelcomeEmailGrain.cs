@@ -22,7 +22,7 @@ public sealed class WelcomeEmailGrain(
     protected override string Name => EventRoutes.WelcomeEmail;
 
     // A second email is visible to the user: a stale or repeated delivery is skipped, not sent again.
-    protected override bool ChecksBeforeApplying => true;
+    protected override bool ExternalEffect => true;
 
     protected override string Describe(Exception exception) => exception is SmtpCommandException smtp
         ? $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}"

@@ -19,7 +19,8 @@ namespace Actors.Grains.Outbox;
 /// dying before the completion was written (completions commit without waiting for the disk), or the
 /// completion failing. So effects must tolerate a repeat: each consumer's own is idempotent or carries
 /// the event id, as the welcome email's Message-ID does. A consumer whose effect leaves the system
-/// (<see cref="ChecksBeforeApplying"/>) also asks the outbox first whether its delivery is current.
+/// (<see cref="ExternalEffect"/>) asks the outbox first whether its delivery is current, and waits
+/// for each completion, so a crash repeats at most the one effect it was applying.
 /// </remarks>
 public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metrics, TimeProvider clock, ILogger logger)
     : Grain, IStreamSubscriptionObserver, IAsyncObserver<OutboxDelivery>
@@ -30,11 +31,11 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
     protected abstract Task ApplyAsync(IDomainEvent e);
 
     /// <summary>
-    /// Whether each delivery is checked against the outbox before it is applied (one query each), so a
-    /// stale or repeated copy is skipped rather than applied again: worth it where a repeat is visible
-    /// outside the system, such as a second email.
+    /// Whether a repeat of the effect is visible outside the system, such as a second email. Then each
+    /// delivery is checked against the outbox before it is applied (one query each), so a stale or
+    /// repeated copy is skipped, and the next delivery waits until this one is marked done.
     /// </summary>
-    protected virtual bool ChecksBeforeApplying => false;
+    protected virtual bool ExternalEffect => false;
 
     /// <summary>The failure as the outbox records it (last_error), for operators reading dead letters.</summary>
     protected virtual string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
@@ -47,7 +48,7 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
         var e = item.Event;
         try
         {
-            if (ChecksBeforeApplying && !await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
+            if (ExternalEffect && !await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
             {
                 metrics.Consumed(Name, "duplicate", clock.GetUtcNow() - e.OccurredAt);
                 return;
@@ -74,9 +75,13 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
             return;
         }
 
-        // The next delivery need not wait for this one's bookkeeping: if it is lost, the lease runs out
-        // and the event is delivered again.
-        _ = Completed(e, item.Attempt);
+        // Otherwise the next delivery need not wait for this one's bookkeeping: if it is lost, the lease
+        // runs out and the event is delivered again.
+        var completed = Completed(e, item.Attempt);
+        if (ExternalEffect)
+        {
+            await completed.ConfigureAwait(true);
+        }
     }
 
     private async Task Completed(IDomainEvent e, int attempt)
