@@ -5,11 +5,13 @@ using Npgsql;
 namespace Actors.Benchmarks;
 
 /// <summary>
-/// The two baselines, served by a process of their own so they pay what the gateway pays (HTTP,
-/// Kestrel, a separate process): /kestrel/users/{id} answers the profile JSON from a dictionary
-/// filled at start (the ceiling for HTTP on this machine), /postgres/users/{id} runs a pooled,
-/// prepared query per request and serializes the row (what the grains are meant to beat), and
-/// /postgres/feed/{readerId} assembles a home feed page with one statement per request.
+/// The baselines, served by a process of their own so they pay what the gateway pays (HTTP, Kestrel,
+/// a separate process): /kestrel/users/{id} answers the profile JSON from a dictionary filled at start
+/// (the ceiling for HTTP on this machine); /redis/users/{id} is the cache-aside service a .NET team
+/// would build instead (read Redis; on a miss read PostgreSQL and set Redis, so Redis is the one,
+/// coherent cache); /postgres/users/{id} and /postgres/posts/{id} run a pooled, prepared query per
+/// request and serialize the row; /postgres/feed/{readerId} assembles a home feed page with one
+/// statement per request.
 /// </summary>
 internal static class BaselineServer
 {
@@ -17,6 +19,10 @@ internal static class BaselineServer
         SELECT id, handle, display_name, bio, follower_count, following_count, post_count, created_at, updated_at
         FROM users WHERE id = $1
         """;
+
+    private const string PostSql = "SELECT id, author_id, body, created_at, like_count FROM posts WHERE id = $1";
+
+    private static readonly TimeSpan CacheTtl = TimeSpan.FromMinutes(5);
 
     // The best single statement for a home feed page: per followee a walk of posts_author_recent_idx
     // that stops after 20 rows, merged, cut to 20, then the 20 authors joined.
@@ -53,11 +59,34 @@ internal static class BaselineServer
             hot[id] = (await ReadProfile(db, id, CancellationToken.None))!;
         }
 
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+            builder.Configuration.GetConnectionString("Redis") ?? throw new InvalidOperationException("ConnectionStrings:Redis is not set."));
+        var cache = redis.GetDatabase();
+
         var app = builder.Build();
         app.MapGet("/kestrel/users/{id:guid}", (Guid id) =>
             hot.TryGetValue(id, out var bytes) ? Results.Bytes(bytes, "application/json") : Results.NotFound());
         app.MapGet("/postgres/users/{id:guid}", async (Guid id, CancellationToken ct) =>
             await ReadProfile(db, id, ct) is { } bytes ? Results.Bytes(bytes, "application/json") : Results.NotFound());
+        app.MapGet("/redis/users/{id:guid}", async (Guid id, CancellationToken ct) =>
+        {
+            var key = $"bench:user:{id}";
+            var cached = await cache.StringGetAsync(key);
+            if (cached.HasValue)
+            {
+                return Results.Bytes((byte[])cached!, "application/json");
+            }
+
+            if (await ReadProfile(db, id, ct) is not { } bytes)
+            {
+                return Results.NotFound();
+            }
+
+            await cache.StringSetAsync(key, bytes, CacheTtl);
+            return Results.Bytes(bytes, "application/json");
+        });
+        app.MapGet("/postgres/posts/{id:guid}", async (Guid id, CancellationToken ct) =>
+            await ReadPost(db, id, ct) is { } bytes ? Results.Bytes(bytes, "application/json") : Results.NotFound());
         app.MapGet("/postgres/feed/{id:guid}", async (Guid id, CancellationToken ct) =>
             Results.Bytes(await ReadFeed(db, id, ct), "application/json"));
         // How long this process has spent compiling, in the services' metric format: warm-ups last until it stops growing.
@@ -83,6 +112,20 @@ internal static class BaselineServer
         return JsonSerializer.SerializeToUtf8Bytes(new FeedPage(items, null), BaselineJson.Default.FeedPage);
     }
 
+    private static async Task<byte[]?> ReadPost(NpgsqlDataSource db, Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(PostSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await command.PrepareAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? JsonSerializer.SerializeToUtf8Bytes(
+                new PostRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4)),
+                BaselineJson.Default.PostRow)
+            : null;
+    }
+
     private static async Task<byte[]?> ReadProfile(NpgsqlDataSource db, Guid id, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -106,6 +149,8 @@ internal sealed record Profile(
     Guid Id, string Handle, string DisplayName, string Bio, int Followers, int Following, int Posts,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+internal sealed record PostRow(Guid Id, Guid AuthorId, string Body, DateTimeOffset CreatedAt, int Likes);
+
 internal sealed record Author(Guid Id, string Handle, string DisplayName);
 
 internal sealed record FeedItem(Guid Id, Guid AuthorId, string Body, int Likes, DateTimeOffset CreatedAt, Author Author);
@@ -115,4 +160,5 @@ internal sealed record FeedPage(IReadOnlyList<FeedItem> Items, string? NextCurso
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Profile))]
 [JsonSerializable(typeof(FeedPage))]
+[JsonSerializable(typeof(PostRow))]
 internal sealed partial class BaselineJson : JsonSerializerContext;

@@ -2,7 +2,7 @@ namespace Actors.Benchmarks;
 
 /// <summary>Where the stack answers and how long to run; from configuration (environment, command line).</summary>
 internal sealed record BenchSettings(
-    Uri Gateway, Uri Baseline, string Postgres, string Redis, string ClusterId, string ServiceId,
+    Uri Gateway, Uri Baseline, string Postgres, string? RawPostgres, string Redis, string ClusterId, string ServiceId,
     TimeSpan Duration, TimeSpan WarmUp, int Connections, string Results, IReadOnlyList<Uri> SiloMetrics, IReadOnlySet<string> Only)
 {
     /// <summary>Whether a group of scenarios runs: all by default, or those named by --Only (profile, feed, writes).</summary>
@@ -12,6 +12,7 @@ internal sealed record BenchSettings(
         new Uri(configuration["Gateway"] ?? "http://127.0.0.1:8093"),
         new Uri(configuration["Baseline"] ?? "http://127.0.0.1:8095"),
         configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set."),
+        configuration.GetConnectionString("PostgresRaw"),
         configuration.GetConnectionString("Redis") ?? "127.0.0.1:6379",
         configuration["Cluster:ClusterId"] ?? "actors-local",
         configuration["Cluster:ServiceId"] ?? "actors",

@@ -24,13 +24,15 @@ internal static class Exposition
     /// Every sample of <paramref name="metric"/> (whatever its labels) summed over the endpoints; an
     /// endpoint that exports none is an error, not a zero.
     /// </summary>
-    public static async Task<double> SumAsync(HttpClient http, IEnumerable<Uri> endpoints, string metric)
+    /// <param name="label">When given, only samples whose labels contain it (such as <c>result="hit"</c>).</param>
+    public static async Task<double> SumAsync(HttpClient http, IEnumerable<Uri> endpoints, string metric, string? label = null)
     {
         double total = 0;
         foreach (var url in endpoints)
         {
             var samples = (await http.GetStringAsync(url)).Split('\n')
                 .Where(line => line.Length > metric.Length && line.StartsWith(metric, StringComparison.Ordinal) && line[metric.Length] is '{' or ' ')
+                .Where(line => label is null || line.Contains(label, StringComparison.Ordinal))
                 .Select(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture))
                 .ToList();
             total += samples.Count > 0 ? samples.Sum() : throw new InvalidOperationException($"{url} exports no {metric}.");

@@ -11,9 +11,12 @@ internal sealed class Runner(BenchSettings settings)
 {
     private const int HotUsers = 1_000;
     private const int HotFeedReaders = 500;
+    private const int HotSet = 100_000;
 
     private static readonly TimeSpan WarmUpStep = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxWarmUp = TimeSpan.FromMinutes(2);
+
+    private readonly Findings findings = new();
 
     public async Task<int> RunAsync()
     {
@@ -55,23 +58,34 @@ internal sealed class Runner(BenchSettings settings)
         var results = new List<LoadResult>();
         var duration = settings.Duration;
         Func<long, HttpRequestMessage> HotRead(Uri root, string path) => n => Get(new Uri(root, $"{path}{hot[(int)(n % hot.Count)]}"));
+        var posts = await Seeder.PostIdsAsync(db, HotSet);
 
         if (settings.Runs("profile"))
         {
-            Console.WriteLine("warming up: loading the hot users into grain memory ...");
+            Console.WriteLine("warming up: loading the hot users into grain memory and the gateway's near cache ...");
             await WarmUpAsync("gateway", http, HotRead(settings.Gateway, "/api/users/"), Services);
             await WarmUpAsync("kestrel", http, HotRead(settings.Baseline, "/kestrel/users/"), Baseline);
+            await WarmUpAsync("redis", http, HotRead(settings.Baseline, "/redis/users/"), Baseline);
             await WarmUpAsync("postgres", http, HotRead(settings.Baseline, "/postgres/users/"), Baseline);
 
             Console.WriteLine("hot profile read, closed loop ...");
-            var hotGateway = await Measure(results, Load.ClosedLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), settings.Connections, duration));
+            var lookups = await NearCacheLookupsAsync(http);
+            var hotGateway = await Measure(results, Load.ClosedLoopAsync("hot profile read", "gateway (near cache)", http, HotRead(settings.Gateway, "/api/users/"), settings.Connections, duration));
+            findings.HitRatio = (await NearCacheLookupsAsync(http)).HitRatioSince(lookups);
+            Console.WriteLine($"  near cache hit ratio {findings.HitRatio:P2}");
             await Measure(results, Load.ClosedLoopAsync("hot profile read", "bare Kestrel (ceiling)", http, HotRead(settings.Baseline, "/kestrel/users/"), settings.Connections, duration));
+            await Measure(results, Load.ClosedLoopAsync("hot profile read", "Redis cache-aside", http, HotRead(settings.Baseline, "/redis/users/"), settings.Connections, duration));
             await Measure(results, Load.ClosedLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), settings.Connections, duration));
 
             var half = Math.Max(100, Math.Round(hotGateway.RequestsPerSecond / 2 / 100) * 100);
             Console.WriteLine($"hot profile read, open loop at {half}/s ...");
-            await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway → grain", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
+            await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway (near cache)", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
+            await Measure(results, Load.OpenLoopAsync("hot profile read", "Redis cache-aside", http, HotRead(settings.Baseline, "/redis/users/"), half, duration));
             await Measure(results, Load.OpenLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), half, duration));
+
+            Console.WriteLine($"post read, PostgreSQL per request over {HotSet:N0} posts ...");
+            await WarmUpAsync("postgres", http, PostRead(settings.Baseline, "/postgres/posts/", posts), Baseline);
+            await Measure(results, Load.ClosedLoopAsync("post read", "PostgreSQL per request", http, PostRead(settings.Baseline, "/postgres/posts/", posts), settings.Connections, duration));
         }
 
         Console.WriteLine("feed readers log in ...");
@@ -106,6 +120,18 @@ internal sealed class Runner(BenchSettings settings)
             await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
             await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway → grain (load)", http,
                 n => Get(new Uri(settings.Gateway, $"/api/users/{cold[(int)(n % cold.Count)]}")), 8, duration, maxRequests: cold.Count));
+
+            // The long tail: every post read once (each an activation and a row), then read again
+            // while all of them are held, then a small hot set.
+            Console.WriteLine($"cold post read: {HotSet:N0} posts, each read once, idle activations collected first ...");
+            await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            await Measure(results, Load.ClosedLoopAsync("post read", $"gateway, cold pass over {HotSet:N0}", http, PostRead(settings.Gateway, "/api/posts/", posts),
+                settings.Connections, TimeSpan.FromMinutes(3), maxRequests: posts.Count));
+            await Measure(results, Load.ClosedLoopAsync("post read", $"gateway, hot over {HotSet:N0}", http, PostRead(settings.Gateway, "/api/posts/", posts),
+                settings.Connections, duration));
+            var few = posts.Take(HotUsers).ToList();
+            await Measure(results, Load.ClosedLoopAsync("post read", $"gateway, hot over {few.Count:N0}", http, PostRead(settings.Gateway, "/api/posts/", few),
+                settings.Connections, duration));
         }
 
         if (settings.Runs("feed"))
@@ -119,13 +145,22 @@ internal sealed class Runner(BenchSettings settings)
         if (!settings.Runs("writes"))
         {
             await clusterHost.StopAsync();
-            Report.Write(settings.Results, results, [], settings);
-            return results.Any(r => r.Errors > 0) ? 1 : 0;
+            Report.Write(settings.Results, results, [], findings, settings);
+            return ExitCode(results);
         }
 
         var writers = await Writers.SignUpAsync(http, settings.Gateway, 32);
         Console.WriteLine("post write ...");
-        await Measure(results, Load.ClosedLoopAsync("post write", "gateway → grain → PostgreSQL", http, n => writers.NewPost(n), 32, duration));
+        var before = await Transactions.ReadAsync(db);
+        var written = await Measure(results, Load.ClosedLoopAsync("post write", "gateway → grain → PostgreSQL", http, n => writers.NewPost(n), 32, duration));
+        var after = await Transactions.ReadAsync(db);
+        findings.TransactionsPerPost = after.PerPostSince(before);
+        Console.WriteLine($"  {findings.TransactionsPerPost:0.00} PostgreSQL transactions per post, relay and fan-out included");
+        if (settings.RawPostgres is { } raw)
+        {
+            Console.WriteLine("post write, raw Npgsql loop running the post statement (a database of its own) ...");
+            await Measure(results, RawWrites.RunAsync(raw, 32, duration));
+        }
 
         Console.WriteLine("sign-up (PBKDF2, 100,000 iterations) ...");
         var run = Stopwatch.GetTimestamp();
@@ -148,9 +183,29 @@ internal sealed class Runner(BenchSettings settings)
             Console.WriteLine($"  {m.Grain}: {m.Activations:N0} activations, {m.BytesPerActivation:N0} bytes each");
         }
 
+        findings.BytesPerNearCacheEntry = await NearCacheEntryProbe.BytesPerPostAsync(cluster, postIds);
+        Console.WriteLine($"  gateway near cache: {findings.BytesPerNearCacheEntry:N0} bytes per post entry");
+
         await clusterHost.StopAsync();
-        Report.Write(settings.Results, results, memory, settings);
-        return results.Any(r => r.Errors > 0) ? 1 : 0;
+        Report.Write(settings.Results, results, memory, findings, settings);
+        return ExitCode(results);
+    }
+
+    // Errors of the system under test fail the run; a baseline that cannot keep up is a result.
+    private static int ExitCode(List<LoadResult> results) =>
+        results.Any(r => r.Errors > 0 && (r.Target.StartsWith("gateway", StringComparison.Ordinal) || r.Target.Contains("grain", StringComparison.Ordinal))) ? 1 : 0;
+
+    private static HttpRequestMessage Get(Uri root, string path, IReadOnlyList<Guid> ids, long n) => Get(new Uri(root, $"{path}{ids[(int)(n % ids.Count)]}"));
+
+    private static Func<long, HttpRequestMessage> PostRead(Uri root, string path, IReadOnlyList<Guid> ids) => n => Get(root, path, ids, n);
+
+    private async Task<NearCacheLookups> NearCacheLookupsAsync(HttpClient http)
+    {
+        var metrics = new Uri(settings.Gateway, "/metrics");
+        return new NearCacheLookups(
+            await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"hit\""),
+            await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"miss\""),
+            await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"renewal\""));
     }
 
     private static async Task<LoadResult> Measure(List<LoadResult> results, Task<LoadResult> run)
@@ -233,8 +288,9 @@ internal sealed class Runner(BenchSettings settings)
         {
             UseShellExecute = false,
         };
-        // Its own pool, sized like one silo's, so together they stay under PostgreSQL's max_connections.
-        info.Environment["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(settings.Postgres) { MaxPoolSize = 30 }.ConnectionString;
+        // Its own pool, sized like the two silos' together.
+        info.Environment["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(settings.Postgres) { MaxPoolSize = 16 }.ConnectionString;
+        info.Environment["ConnectionStrings__Redis"] = settings.Redis;
         return Process.Start(info) ?? throw new InvalidOperationException("could not start the baseline server");
     }
 

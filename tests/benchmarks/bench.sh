@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The benchmark: seeds 10,000 users and 100,000 posts into the local stack's database (once), then
-# measures hot and cold profile reads, post writes, sign-ups and a 90/10 mix through the gateway,
-# closed loop (peak) and open loop (fixed rate), against two baselines run in the same pass: bare
-# Kestrel returning the same JSON, and a pooled prepared PostgreSQL query per request.
-# Starts the local stack if needed plus a gateway on 8093 whose rate limits never reject, and stops
-# that gateway at the end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
+# measures hot and cold profile and post reads, feed pages, post writes, sign-ups and a 90/10 mix
+# through the gateway, closed loop (peak) and open loop (fixed rate), against baselines run in the
+# same pass: bare Kestrel returning the same JSON, ASP.NET Core with Redis cache-aside, a pooled
+# prepared PostgreSQL query per request, and an Npgsql loop running the post statement alone (in a
+# database of its own, actors_bench_raw, recreated each run).
+# Starts the local stack if needed plus a gateway on 8093 whose rate limits never reject (its near
+# cache holds 200,000 posts, above the 100,000 of the long-tail runs), and stops that gateway at the
+# end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
 # Usage: tests/benchmarks/bench.sh [seconds-per-run (default 10)] [connections (default 64)] [only (profile,feed,writes; default all)]
 #        tests/benchmarks/bench.sh [seconds-per-sign-up-slice (default 10)] - background
 #   background: two stacks of their own (two silos and a gateway each: 8181, 8182 and 8094 with email,
@@ -40,13 +43,18 @@ GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actor
 BENCH_DLL="$ACTORS_ROOT/tests/Actors.Benchmarks/bin/$CONFIGURATION/net10.0/Actors.Benchmarks.dll"
 export ConnectionStrings__Redis="$(redis_connection_string)" Cluster__ClusterId="${CLUSTER_ID:-actors-local}"
 
+ensure_database actors_bench_raw fresh
+ConnectionStrings__Postgres="$(postgres_connection_string actors_bench_raw)" \
+  dotnet "$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll" migrate >/dev/null
+
 (cd "$(dirname "$GATEWAY_DLL")" && exec env Auth__SigningKey="$AUTH_SIGNING_KEY" Logging__LogLevel__Default=Warning \
-  RateLimit__PermitLimit=1000000000 RateLimit__TokensPerPeriod=1000000000 RateLimit__SignUpPermitLimit=1000000000 \
+  NearCache__PostCapacity=200000 RateLimit__PermitLimit=1000000000 RateLimit__TokensPerPeriod=1000000000 RateLimit__SignUpPermitLimit=1000000000 \
   Urls=http://127.0.0.1:8093 dotnet "$GATEWAY_DLL" >"$RUN/bench-gateway-8093.log" 2>&1) &
 gateway=$!
 trap 'kill -TERM $gateway 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fsS -o /dev/null http://127.0.0.1:8093/health/ready 2>/dev/null && break; sleep 0.5; done
 
 ConnectionStrings__Postgres="$(postgres_connection_string "${DATABASE:-actors}")" \
+  ConnectionStrings__PostgresRaw="$(postgres_connection_string actors_bench_raw)" \
   dotnet "$BENCH_DLL" --Gateway http://127.0.0.1:8093 --Baseline http://127.0.0.1:8095 \
   --Seconds "$SECONDS_PER_RUN" --Connections "$CONNECTIONS" --Results "$ACTORS_ROOT/tests/benchmarks/results${ONLY:+-$ONLY}" ${ONLY:+--Only "$ONLY"}
