@@ -7,6 +7,7 @@ using Actors.ServiceDefaults;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
+SocketTuning.PreferInlineCompletions();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddActorsTelemetry("actors-gateway");
 builder.AddActorsClusterClient();
