@@ -8,9 +8,3 @@ public sealed record IdempotencyKey(
     [property: Id(0)] string Scope,
     [property: Id(1)] string Key,
     [property: Id(2)] byte[] RequestHash);
-
-/// <summary>What an earlier request with the same key created.</summary>
-[GenerateSerializer, Immutable, Alias("actors.IdempotentRequest")]
-public sealed record IdempotentRequest(
-    [property: Id(0)] byte[] RequestHash,
-    [property: Id(1)] Guid ResourceId);

@@ -132,6 +132,3 @@ internal static class AvatarsApi
     private static ProblemHttpResult TooLarge(long limit) =>
         Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The image is too large.", $"At most {limit} bytes.");
 }
-
-/// <summary>An accepted upload: thumbnails follow; <see cref="Version"/> is the upload's number.</summary>
-public sealed record AvatarAcceptedResponse(string Status, long Version);

@@ -3,35 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Gateway.Api;
 
-[Flags]
-internal enum UserField
-{
-    None = 0,
-    Id = 1 << 0,
-    Handle = 1 << 1,
-    DisplayName = 1 << 2,
-    Bio = 1 << 3,
-    Followers = 1 << 4,
-    Following = 1 << 5,
-    Posts = 1 << 6,
-    CreatedAt = 1 << 7,
-    UpdatedAt = 1 << 8,
-    Email = 1 << 9,
-    All = (1 << 10) - 1,
-}
-
-[Flags]
-internal enum PostField
-{
-    None = 0,
-    Id = 1 << 0,
-    AuthorId = 1 << 1,
-    Body = 1 << 2,
-    Likes = 1 << 3,
-    CreatedAt = 1 << 4,
-    All = (1 << 5) - 1,
-}
-
 /// <summary>
 /// <c>?fields=a,b</c> projection: the client names the JSON properties it wants and receives only
 /// those. Names are the camelCase property names; an unknown name is a 400 listing the valid ones.

@@ -6,9 +6,6 @@ using Orleans.Streams.Core;
 
 namespace Actors.Grains.Analytics;
 
-/// <summary>A partition of post-view aggregation, keyed by partition number; only streams call it.</summary>
-public interface IPostViewsGrain : IGrainWithIntegerKey;
-
 /// <summary>
 /// Sums the view batches gateways publish and writes them every <see cref="AnalyticsOptions.FlushInterval"/>
 /// with one statement: each post's total and its hourly bucket (for trending). A failed write keeps the

@@ -1,16 +1,7 @@
 using Actors.Grains.Data;
-using Actors.Grains.Events;
-using Actors.Grains.Outbox;
-using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Avatars;
-
-/// <summary>Makes the thumbnails of uploads; stateless, so every silo runs one per core, in parallel.</summary>
-public interface IAvatarWorkerGrain : IGrainWithIntegerKey
-{
-    Task Process(Guid userId, long version);
-}
 
 /// <inheritdoc cref="IAvatarWorkerGrain"/>
 [StatelessWorker]
@@ -50,15 +41,4 @@ public sealed class AvatarWorkerGrain(Database database, TimeProvider clock) : G
         }).ConfigureAwait(true);
         await GrainFactory.GetGrain<IAvatarGrain>(userId).Invalidate().ConfigureAwait(true);
     }
-}
-
-/// <summary>Hands each uploaded avatar to a worker. Idempotent: a finished upload is skipped.</summary>
-[ImplicitStreamSubscription(EventRoutes.Avatars)]
-public sealed class AvatarConsumerGrain(OutboxStore store, GrainMetrics metrics, TimeProvider clock, ILogger<AvatarConsumerGrain> logger)
-    : EventConsumer(store, metrics, clock, logger), IEventConsumerGrain
-{
-    protected override string Name => EventRoutes.Avatars;
-
-    protected override Task ApplyAsync(IDomainEvent e) =>
-        e is AvatarUploaded uploaded ? GrainFactory.GetGrain<IAvatarWorkerGrain>(0).Process(uploaded.UserId, uploaded.Version) : Task.CompletedTask;
 }

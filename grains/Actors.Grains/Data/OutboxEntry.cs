@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Actors.Grains.Events;
 using Npgsql;
 using NpgsqlTypes;
@@ -38,11 +37,3 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
         parameters.Add(new NpgsqlParameter<string>("event_payload", Payload) { NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
 }
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(UserSignedUp))]
-[JsonSerializable(typeof(UserProfileUpdated))]
-[JsonSerializable(typeof(PostCreated))]
-[JsonSerializable(typeof(PostDeleted))]
-[JsonSerializable(typeof(AvatarUploaded))]
-internal sealed partial class EventJson : JsonSerializerContext;

@@ -1,32 +1,6 @@
-using Actors.Grains.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Grains.Feeds;
-
-/// <summary>One per silo: drops the silo's copies of a post or an author when told they changed.</summary>
-public interface ISiloCopiesGrain : IGrainWithStringKey
-{
-    ValueTask ForgetPost(Guid postId);
-
-    ValueTask ForgetAuthor(Guid authorId);
-}
-
-/// <inheritdoc cref="ISiloCopiesGrain"/>
-[PerSiloPlacement]
-public sealed class SiloCopiesGrain(PostSnapshots posts, AuthorSnapshots authors) : Grain, ISiloCopiesGrain
-{
-    public ValueTask ForgetPost(Guid postId)
-    {
-        posts.Forget(postId);
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask ForgetAuthor(Guid authorId)
-    {
-        authors.Forget(authorId);
-        return ValueTask.CompletedTask;
-    }
-}
 
 /// <summary>
 /// Tells every active silo that a post or an author changed, so that no page shows its old copy after

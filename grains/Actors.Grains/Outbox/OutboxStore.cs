@@ -4,12 +4,6 @@ using Npgsql;
 
 namespace Actors.Grains.Outbox;
 
-/// <summary>An outbox event a relay claimed: its row, decoded, and which attempt this is.</summary>
-public sealed record ClaimedEvent(long Seq, Guid EventId, string EventType, string Payload, int Attempt);
-
-/// <summary>A parked event, as the operator's list shows it.</summary>
-public sealed record DeadLetter(Guid EventId, string EventType, Guid AggregateId, int Attempts, DateTimeOffset DeadLetteredAt, string? LastError);
-
 /// <summary>
 /// The outbox's state changes, each one statement: claim due events under a lease, mark one done,
 /// schedule a retry with backoff (or park it as dead-lettered), and replay parked events.

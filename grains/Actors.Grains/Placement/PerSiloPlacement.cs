@@ -1,6 +1,3 @@
-using Orleans.Placement;
-using Orleans.Runtime.Placement;
-
 namespace Actors.Grains.Placement;
 
 /// <summary>
@@ -10,18 +7,3 @@ namespace Actors.Grains.Placement;
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed class PerSiloPlacement : PlacementStrategy;
-
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-public sealed class PerSiloPlacementAttribute() : PlacementAttribute(new PerSiloPlacement());
-
-public sealed class PerSiloPlacementDirector : IPlacementDirector
-{
-    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
-    {
-        var key = target.GrainIdentity.Key.ToString();
-        var silo = SiloAddress.FromParsableString(key);
-        return Array.IndexOf(context.GetCompatibleSilos(target), silo) >= 0
-            ? Task.FromResult(silo)
-            : throw new SiloUnavailableException($"Silo {key} is not an active member of the cluster.");
-    }
-}

@@ -1,0 +1,3 @@
+namespace Actors.Gateway.Api;
+
+public sealed record CreatePostRequest(string? Body);

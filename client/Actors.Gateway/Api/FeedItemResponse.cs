@@ -1,0 +1,14 @@
+using Actors.Grains.Feeds;
+
+namespace Actors.Gateway.Api;
+
+/// <summary>A post with its author, as feeds and trending show it; <c>?fields=</c> may leave post properties out.</summary>
+public sealed record FeedItemResponse(Guid? Id, Guid? AuthorId, string? Body, int? Likes, DateTimeOffset? CreatedAt, AuthorResponse Author)
+{
+    internal static FeedItemResponse From(FeedItem item, PostField fields)
+    {
+        var post = PostResponse.From(item.Post, fields);
+        return new(post.Id, post.AuthorId, post.Body, post.Likes, post.CreatedAt,
+            new AuthorResponse(item.Author.Id, item.Author.Handle, item.Author.DisplayName));
+    }
+}

@@ -1,0 +1,16 @@
+using Actors.Grains.Posts;
+
+namespace Actors.Gateway.Api;
+
+/// <summary>A post as the API shows it; <c>?fields=</c> may leave properties out.</summary>
+public sealed record PostResponse(Guid? Id, Guid? AuthorId, string? Body, int? Likes, DateTimeOffset? CreatedAt)
+{
+    internal static PostResponse From(Post p, PostField fields) => new(
+        Has(fields, PostField.Id) ? p.Id : null,
+        Has(fields, PostField.AuthorId) ? p.AuthorId : null,
+        Has(fields, PostField.Body) ? p.Body : null,
+        Has(fields, PostField.Likes) ? p.LikeCount : null,
+        Has(fields, PostField.CreatedAt) ? p.CreatedAt : null);
+
+    private static bool Has(PostField fields, PostField field) => (fields & field) != 0;
+}

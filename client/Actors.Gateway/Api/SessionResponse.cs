@@ -1,0 +1,3 @@
+namespace Actors.Gateway.Api;
+
+public sealed record SessionResponse(string Token, Guid UserId, DateTimeOffset ExpiresAt);

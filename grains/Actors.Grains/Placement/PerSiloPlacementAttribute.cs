@@ -1,0 +1,6 @@
+using Orleans.Placement;
+
+namespace Actors.Grains.Placement;
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class PerSiloPlacementAttribute() : PlacementAttribute(new PerSiloPlacement());
