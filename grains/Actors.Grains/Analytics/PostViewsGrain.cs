@@ -39,8 +39,8 @@ public sealed partial class PostViewsGrain(Database database, IOptions<Analytics
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await Flush(cancellationToken).ConfigureAwait(true);
-        await base.OnDeactivateAsync(reason, cancellationToken).ConfigureAwait(true);
+        await Flush(cancellationToken);
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
@@ -84,8 +84,8 @@ public sealed partial class PostViewsGrain(Database database, IOptions<Analytics
             {
                 await using var command = Sql.Command(connection, FlushSql,
                     Sql.Value(batch.Keys.ToArray()), Sql.Value(batch.Values.ToArray()), Sql.Value(hour));
-                return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(true);
-            }).ConfigureAwait(true);
+                return await command.ExecuteNonQueryAsync(ct);
+            });
         }
         catch (StoreUnavailableException ex) when (!ex.OutcomeUnknown)
         {

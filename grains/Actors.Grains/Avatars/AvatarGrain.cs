@@ -22,10 +22,10 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
     {
         // Decoding every pixel is CPU work: off this grain's scheduler thread, so the silo keeps serving.
         string? problem;
-        await Decoding.WaitAsync().ConfigureAwait(true);
+        await Decoding.WaitAsync();
         try
         {
-            problem = await Task.Run(() => AvatarImages.Inspect(contentType, image)).ConfigureAwait(true);
+            problem = await Task.Run(() => AvatarImages.Inspect(contentType, image));
         }
         finally
         {
@@ -49,7 +49,7 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
                     Sql.Value("user_id", Id), Sql.Value("content_type", contentType.ToLowerInvariant()), Sql.Value("original", image),
                     Sql.Value("now", now));
                 uploaded.AddParameters(command.Parameters);
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) as long?;
+                return await command.ExecuteScalarAsync(ct) as long?;
             },
             Announces = true,
             Unknown = () =>
@@ -67,12 +67,12 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
                 _row.Set(new AvatarRow(v, AvatarStatus.Processing, null, null, null));
                 return new AvatarUpload(true, v, null, null);
             },
-        }).ConfigureAwait(true);
+        });
     }
 
     public async ValueTask<AvatarImage?> GetThumbnail(int size)
     {
-        var row = _row.TryGet(out var held) ? held : await _row.GetAsync(Load).ConfigureAwait(true);
+        var row = _row.TryGet(out var held) ? held : await _row.GetAsync(Load);
         return row is null ? null : new AvatarImage(row.Status, row.Version, size == 64 ? row.Small : row.Large, row.Reason);
     }
 
@@ -86,8 +86,8 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
         database.ReadAsync("avatar.load", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, AvatarRows.Load, Sql.Value(Id));
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(true))
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
             {
                 return null;
             }

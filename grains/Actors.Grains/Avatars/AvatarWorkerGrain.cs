@@ -12,8 +12,8 @@ public sealed class AvatarWorkerGrain(Database database, TimeProvider clock) : G
         var original = await database.ReadAsync("avatar.original", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, AvatarRows.Original, Sql.Value(userId), Sql.Value(version));
-            return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) as byte[];
-        }).ConfigureAwait(true);
+            return await command.ExecuteScalarAsync(ct) as byte[];
+        });
         if (original is null)
         {
             return; // done already, or replaced by a newer upload
@@ -24,7 +24,7 @@ public sealed class AvatarWorkerGrain(Database database, TimeProvider clock) : G
         string? reason = null;
         try
         {
-            thumbnails = await Task.Run(() => AvatarImages.Thumbnails(original)).ConfigureAwait(true);
+            thumbnails = await Task.Run(() => AvatarImages.Thumbnails(original));
         }
         catch (InvalidDataException ex)
         {
@@ -37,8 +37,8 @@ public sealed class AvatarWorkerGrain(Database database, TimeProvider clock) : G
             await using var command = thumbnails is not null
                 ? Sql.Command(connection, AvatarRows.Ready, Sql.Value(userId), Sql.Value(version), Sql.Value(thumbnails[64]), Sql.Value(thumbnails[256]), Sql.Value(now))
                 : Sql.Command(connection, AvatarRows.Rejected, Sql.Value(userId), Sql.Value(version), Sql.Value(reason!), Sql.Value(now));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(true);
-        }).ConfigureAwait(true);
-        await GrainFactory.GetGrain<IAvatarGrain>(userId).Invalidate().ConfigureAwait(true);
+            return await command.ExecuteNonQueryAsync(ct);
+        });
+        await GrainFactory.GetGrain<IAvatarGrain>(userId).Invalidate();
     }
 }

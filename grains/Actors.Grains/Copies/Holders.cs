@@ -63,7 +63,7 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
         var started = leases.Clock.GetTimestamp();
         try
         {
-            await holder.Drop(kind, id).WaitAsync(remaining, leases.Clock).ConfigureAwait(true);
+            await holder.Drop(kind, id).WaitAsync(remaining, leases.Clock);
             leases.Metrics.LeaseRevoked(kind, "confirmed");
         }
         catch (TimeoutException)
@@ -80,7 +80,7 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
             var left = remaining - leases.Clock.GetElapsedTime(started);
             if (left > TimeSpan.Zero)
             {
-                await Task.Delay(left, leases.Clock).ConfigureAwait(true);
+                await Task.Delay(left, leases.Clock);
             }
 
             leases.Metrics.LeaseRevoked(kind, "expired");

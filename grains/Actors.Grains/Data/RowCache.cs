@@ -42,7 +42,7 @@ internal sealed class RowCache<T>(TimeProvider clock)
         var loading = _loading ??= load();
         try
         {
-            var row = await loading.ConfigureAwait(true);
+            var row = await loading;
             if (ReferenceEquals(_loading, loading))
             {
                 Set(row);

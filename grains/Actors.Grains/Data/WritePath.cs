@@ -17,7 +17,7 @@ public sealed class WritePath(Database database, OutboxSignal outbox)
         TRow row;
         try
         {
-            row = await database.WriteAsync(write.Operation, write.Statement).ConfigureAwait(true);
+            row = await database.WriteAsync(write.Operation, write.Statement);
         }
         catch (PostgresException ex) when (write.Refusal(ex) is { } refused)
         {
@@ -25,14 +25,14 @@ public sealed class WritePath(Database database, OutboxSignal outbox)
         }
         catch (StoreUnavailableException ex) when (ex.OutcomeUnknown)
         {
-            await Task.WhenAll(write.Unknown(), write.Holders?.RevokeAsync() ?? Task.CompletedTask).ConfigureAwait(true);
+            await Task.WhenAll(write.Unknown(), write.Holders?.RevokeAsync() ?? Task.CompletedTask);
             throw;
         }
 
         // Memory and the revocation in one turn: a lease granted after it hands out the new value.
         var reply = write.Apply(row);
         var revoked = write.Holders?.RevokeAsync() ?? Task.CompletedTask;
-        await Task.WhenAll(revoked, write.Announce?.Invoke(row) ?? Task.CompletedTask).ConfigureAwait(true);
+        await Task.WhenAll(revoked, write.Announce?.Invoke(row) ?? Task.CompletedTask);
 
         if (write.Announces)
         {

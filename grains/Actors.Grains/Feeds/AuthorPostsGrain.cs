@@ -17,7 +17,7 @@ public sealed class AuthorPostsGrain(Database database, IOptions<FeedOptions> op
 
     public async ValueTask<IReadOnlyList<TimelineEntry>> GetRecent(PageCursor? after, int count)
     {
-        var entries = await Entries().ConfigureAwait(true);
+        var entries = await Entries();
         return after is { } cursor
             ? [.. entries.Where(e => EntryOrder.IsAfter(e, cursor)).Take(count)]
             : [.. entries.Take(count)];
@@ -26,7 +26,7 @@ public sealed class AuthorPostsGrain(Database database, IOptions<FeedOptions> op
     public async ValueTask Add(TimelineEntry entry)
     {
         // A fresh load already sees the committed post; adding is idempotent either way.
-        var entries = await Entries().ConfigureAwait(true);
+        var entries = await Entries();
         if (entry.AuthorId != Id || entries.Exists(e => e.PostId == entry.PostId))
         {
             return;
@@ -58,5 +58,5 @@ public sealed class AuthorPostsGrain(Database database, IOptions<FeedOptions> op
     private async ValueTask<List<TimelineEntry>> Entries() =>
         _entries ??= await database.ReadAsync("author-posts.load", (connection, ct) =>
             Sql.ReadAllAsync(Sql.Command(connection, FeedRows.ByAuthor, Sql.Value(Id), Sql.Value(_length)),
-                r => new TimelineEntry(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2)), ct)).ConfigureAwait(true);
+                r => new TimelineEntry(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2)), ct));
 }

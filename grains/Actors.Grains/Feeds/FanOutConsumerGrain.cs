@@ -33,29 +33,29 @@ public sealed class FanOutConsumerGrain(
 
     private async Task Created(TimelineEntry entry)
     {
-        if (await IsMerged(entry.AuthorId).ConfigureAwait(true))
+        if (await IsMerged(entry.AuthorId))
         {
-            await GrainFactory.GetGrain<IAuthorPostsGrain>(entry.AuthorId).Add(entry).ConfigureAwait(true);
+            await GrainFactory.GetGrain<IAuthorPostsGrain>(entry.AuthorId).Add(entry);
             return;
         }
 
-        var followers = await Followers(entry.AuthorId).ConfigureAwait(true);
-        await Task.WhenAll(followers.Select(f => timelines.Get(f).Offer(entry).AsTask())).ConfigureAwait(true);
+        var followers = await Followers(entry.AuthorId);
+        await Task.WhenAll(followers.Select(f => timelines.Get(f).Offer(entry).AsTask()));
     }
 
     private async Task Deleted(Guid postId, Guid authorId)
     {
         // Both, whatever the author's size now: the count may have crossed the limit since.
-        await GrainFactory.GetGrain<IAuthorPostsGrain>(authorId).Remove(postId).ConfigureAwait(true);
-        if (!await IsMerged(authorId).ConfigureAwait(true))
+        await GrainFactory.GetGrain<IAuthorPostsGrain>(authorId).Remove(postId);
+        if (!await IsMerged(authorId))
         {
-            var followers = await Followers(authorId).ConfigureAwait(true);
-            await Task.WhenAll(followers.Select(f => timelines.Get(f).Withdraw(postId).AsTask())).ConfigureAwait(true);
+            var followers = await Followers(authorId);
+            await Task.WhenAll(followers.Select(f => timelines.Get(f).Withdraw(postId).AsTask()));
         }
     }
 
     private async Task<bool> IsMerged(Guid authorId) =>
-        await GrainFactory.GetGrain<IUserGrain>(authorId).GetProfile().ConfigureAwait(true) is { } author
+        await GrainFactory.GetGrain<IUserGrain>(authorId).GetProfile() is { } author
         && author.Counters.Followers >= _limit;
 
     private Task<Guid[]> Followers(Guid authorId) => followers.OfAsync(authorId);

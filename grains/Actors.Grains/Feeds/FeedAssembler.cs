@@ -27,9 +27,9 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
         var posts = await Task.WhenAll(entries.Select((e, i) =>
             rows is not null && rows.TryGetValue(e.PostId, out var row) ? PrimePost(row)
             : (postCopied[i] = postCopies.TryGet(e.PostId, out var copy)) ? Task.FromResult(new Cached<Post>(true, copy))
-            : postGrains.Get(e.PostId).Peek().AsTask())).ConfigureAwait(true);
+            : postGrains.Get(e.PostId).Peek().AsTask()));
         await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", FeedRows.PostsByIds, PostRows.Read, row => row.Id,
-            row => postGrains.Get(row.Id).Prime(row)).ConfigureAwait(true);
+            row => postGrains.Get(row.Id).Prime(row));
         KeepCopies(postCopies, posts, postCopied, postGeneration, post => post.Id);
 
         var authorIds = posts.Where(p => p.Value is not null).Select(p => p.Value!.AuthorId).Distinct().ToArray();
@@ -37,9 +37,9 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
         var authorCopied = new bool[authorIds.Length];
         var authors = await Task.WhenAll(authorIds.Select((id, i) =>
             (authorCopied[i] = authorCopies.TryGet(id, out var copy)) ? Task.FromResult(new Cached<AuthorSummary>(true, copy))
-            : userGrains.Get(id).PeekAuthor().AsTask())).ConfigureAwait(true);
+            : userGrains.Get(id).PeekAuthor().AsTask()));
         await LoadMissing(authors, authorIds, "feed.authors", FeedRows.UsersByIds, UserRows.Read, row => row.Id,
-            row => userGrains.Get(row.Id).Prime(row)).ConfigureAwait(true);
+            row => userGrains.Get(row.Id).Prime(row));
         KeepCopies(authorCopies, authors, authorCopied, authorGeneration, author => author.Id);
         var byId = new Dictionary<Guid, AuthorSummary>(authorIds.Length);
         foreach (var author in authors)
@@ -81,7 +81,7 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
     }
 
     private async Task<Cached<Post>> PrimePost(Post row) =>
-        new(true, await postGrains.Get(row.Id).Prime(row).ConfigureAwait(true));
+        new(true, await postGrains.Get(row.Id).Prime(row));
 
     // Fills in place every slot whose grain did not hold its row: one query for all of them, then each
     // row primed into its grain (which answers what it holds, a row it wrote meanwhile included).
@@ -99,8 +99,8 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
 
         var wanted = missing.Select(i => ids[i]).Distinct().ToArray();
         var found = await database.ReadAsync(operation, (connection, ct) =>
-            Sql.ReadAllAsync(Sql.Command(connection, sql, Sql.Value(wanted)), read, ct)).ConfigureAwait(true);
-        var primed = await Task.WhenAll(found.Select(row => prime(row).AsTask())).ConfigureAwait(true);
+            Sql.ReadAllAsync(Sql.Command(connection, sql, Sql.Value(wanted)), read, ct));
+        var primed = await Task.WhenAll(found.Select(row => prime(row).AsTask()));
         var byIndex = new Dictionary<Guid, TValue?>(found.Count);
         for (var i = 0; i < found.Count; i++)
         {

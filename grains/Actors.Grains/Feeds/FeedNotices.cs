@@ -13,7 +13,7 @@ internal static partial class FeedNotices
     {
         try
         {
-            await grains.GetGrain<ITimelineGrain>(userId).FollowsChanged().ConfigureAwait(true);
+            await grains.GetGrain<ITimelineGrain>(userId).FollowsChanged();
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {

@@ -9,8 +9,8 @@ public sealed class FeedReaderGrain(FeedAssembler assembler) : Grain, IFeedReade
     public async ValueTask<Trending> GetTrending(int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var ranking = await GrainFactory.GetGrain<ITrendingGrain>(0).GetRanking().ConfigureAwait(true);
-        var (items, _) = await assembler.AssembleAsync([.. ranking.Entries.Take(limit)]).ConfigureAwait(true);
+        var ranking = await GrainFactory.GetGrain<ITrendingGrain>(0).GetRanking();
+        var (items, _) = await assembler.AssembleAsync([.. ranking.Entries.Take(limit)]);
         return new Trending(items, ranking.ComputedAt);
     }
 }

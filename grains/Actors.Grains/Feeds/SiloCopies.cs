@@ -23,7 +23,7 @@ public sealed partial class SiloCopies(IClusterMembershipService membership, IGr
                 try
                 {
                     await tell(grains.GetGrain<ISiloCopiesGrain>(member.SiloAddress.ToParsableString())).AsTask()
-                        .WaitAsync(NoticeTimeout).ConfigureAwait(true);
+                        .WaitAsync(NoticeTimeout);
                 }
                 catch (Exception ex) when (ex is OrleansException or TimeoutException)
                 {

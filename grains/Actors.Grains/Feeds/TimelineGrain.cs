@@ -36,21 +36,21 @@ public sealed class TimelineGrain(
         if (!_built || _stale || clock.GetUtcNow() - _builtAt > _options.TimelineMaxAge)
         {
             // A first page's posts come with the rebuild; a later page's are batch-loaded if cold.
-            rows = await Rebuild(after is null ? limit + 1 : 0).ConfigureAwait(true);
+            rows = await Rebuild(after is null ? limit + 1 : 0);
         }
 
-        var page = await Candidates(after, limit + 1).ConfigureAwait(true);
+        var page = await Candidates(after, limit + 1);
         if (page.Count <= limit && _truncated)
         {
             // Past what memory holds: the page comes from PostgreSQL, posts included.
-            var fromDb = await ReadOlder(after, limit + 1).ConfigureAwait(true);
+            var fromDb = await ReadOlder(after, limit + 1);
             page = [.. fromDb.Select(FeedRows.EntryOf)];
             rows = fromDb.ToDictionary(p => p.Id);
         }
 
         var next = page.Count > limit ? EntryOrder.CursorOf(page[limit - 1]) : (PageCursor?)null;
         var shown = page.Count > limit ? page[..limit] : page;
-        var (items, gone) = await assembler.AssembleAsync(shown, rows).ConfigureAwait(true);
+        var (items, gone) = await assembler.AssembleAsync(shown, rows);
         foreach (var postId in gone)
         {
             Remove(postId);
@@ -115,8 +115,7 @@ public sealed class TimelineGrain(
             return own;
         }
 
-        var recent = await Task.WhenAll(_merged.Select(a => authorPosts.Get(a).GetRecent(after, count).AsTask()))
-            .ConfigureAwait(true);
+        var recent = await Task.WhenAll(_merged.Select(a => authorPosts.Get(a).GetRecent(after, count).AsTask()));
         foreach (var entry in recent.SelectMany(r => r))
         {
             if (!_posts.Contains(entry.PostId) && !own.Exists(e => e.PostId == entry.PostId))
@@ -140,17 +139,17 @@ public sealed class TimelineGrain(
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(Command(FeedRows.Followees, Sql.Value(Id), Sql.Value(_options.FanOutLimit)));
             batch.BatchCommands.Add(Command(FeedRows.Rebuild, Sql.Value(Id), Sql.Value(length + 1), Sql.Value(withPosts)));
-            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(true);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
             var who = new List<(Guid Id, bool Merged)>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(true))
+            while (await reader.ReadAsync(ct))
             {
                 who.Add((reader.GetGuid(0), reader.GetBoolean(1)));
             }
 
-            await reader.NextResultAsync(ct).ConfigureAwait(true);
+            await reader.NextResultAsync(ct);
             var newest = new List<TimelineEntry>(length + 1);
             var withBodies = new Dictionary<Guid, Post>(withPosts);
-            while (await reader.ReadAsync(ct).ConfigureAwait(true))
+            while (await reader.ReadAsync(ct))
             {
                 var entry = new TimelineEntry(reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2));
                 newest.Add(entry);
@@ -162,7 +161,7 @@ public sealed class TimelineGrain(
             }
 
             return (who, newest, withBodies);
-        }).ConfigureAwait(true);
+        });
 
         _followees = [.. followees.Select(f => f.Id)];
         _merged = [.. followees.Where(f => f.Merged).Select(f => f.Id)];

@@ -23,7 +23,7 @@ public sealed partial class TrendingGrain(Database database, IOptions<FeedOption
         var now = clock.GetUtcNow();
         if (_ranking is null || now - _ranking.ComputedAt > _options.TrendingMaxAge)
         {
-            return await Recompute().ConfigureAwait(true);
+            return await Recompute();
         }
 
         if (now - _ranking.ComputedAt > _options.TrendingRefresh && _computing is null)
@@ -58,7 +58,7 @@ public sealed partial class TrendingGrain(Database database, IOptions<FeedOption
                 var entries = await database.ReadAsync("trending.rank", (connection, ct) =>
                     Sql.ReadAllAsync(Sql.Command(connection, FeedRows.Ranking,
                         Sql.Value(computedAt - _options.TrendingWindow), Sql.Value(_options.TrendingSize), Sql.Value(_options.TrendingViewWeight)),
-                        r => new TimelineEntry(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2)), ct)).ConfigureAwait(true);
+                        r => new TimelineEntry(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2)), ct));
                 return _ranking = new TrendingRanking(entries, computedAt);
             }
             finally
@@ -72,7 +72,7 @@ public sealed partial class TrendingGrain(Database database, IOptions<FeedOption
     {
         try
         {
-            await Recompute().ConfigureAwait(true);
+            await Recompute();
         }
         catch (StoreUnavailableException ex)
         {

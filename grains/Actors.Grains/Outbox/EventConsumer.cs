@@ -48,13 +48,13 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
         var e = item.Event;
         try
         {
-            if (ExternalEffect && !await store.IsCurrentAsync(e.EventId, item.Attempt).ConfigureAwait(true))
+            if (ExternalEffect && !await store.IsCurrentAsync(e.EventId, item.Attempt))
             {
                 metrics.Consumed(Name, "duplicate", clock.GetUtcNow() - e.OccurredAt);
                 return;
             }
 
-            await ApplyAsync(e).ConfigureAwait(true);
+            await ApplyAsync(e);
         }
         catch (Exception ex)
         {
@@ -63,7 +63,7 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
             string outcome;
             try
             {
-                outcome = await store.FailAsync(e.EventId, item.Attempt, Describe(ex)).ConfigureAwait(true)
+                outcome = await store.FailAsync(e.EventId, item.Attempt, Describe(ex))
                     ? "dead_lettered" : "retry";
             }
             catch (StoreUnavailableException)
@@ -80,7 +80,7 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
         var completed = Completed(e, item.Attempt);
         if (ExternalEffect)
         {
-            await completed.ConfigureAwait(true);
+            await completed;
         }
     }
 

@@ -48,7 +48,7 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
                 ? Sql.Command(connection, UsersAfter, Sql.Value(limit + 1), Sql.Value(cursor.Id))
                 : Sql.Command(connection, UsersFirstPage, Sql.Value(limit + 1));
             return Sql.ReadAllAsync(command, UserRows.Read, ct);
-        }).ConfigureAwait(true);
+        });
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));
     }
 
@@ -67,7 +67,7 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
                 ? Sql.Command(connection, next, Sql.Value(limit + 1), Sql.Value(userId), Sql.Value(cursor.Id))
                 : Sql.Command(connection, first, Sql.Value(limit + 1), Sql.Value(userId));
             return Sql.ReadAllAsync(command, UserRows.Read, ct);
-        }).ConfigureAwait(true);
+        });
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));
     }
 
@@ -75,19 +75,19 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
         await database.ReadAsync("users.credentials", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, CredentialsByEmail, Sql.Value(email));
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-            return await reader.ReadAsync(ct).ConfigureAwait(true) ? new Credentials(reader.GetGuid(0), reader.GetString(1)) : null;
-        }).ConfigureAwait(true);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? new Credentials(reader.GetGuid(0), reader.GetString(1)) : null;
+        });
 
     public async ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key) =>
         await database.ReadAsync("idempotency.find", async (connection, ct) =>
         {
             await using var command = Sql.Command(connection, IdempotencyByKey, Sql.Value(scope), Sql.Value(key));
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-            return await reader.ReadAsync(ct).ConfigureAwait(true)
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct)
                 ? new IdempotentRequest(reader.GetFieldValue<byte[]>(0), reader.GetGuid(1))
                 : null;
-        }).ConfigureAwait(true);
+        });
 
     public async ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit)
     {
@@ -98,7 +98,7 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
                 ? Sql.Command(connection, PostsAfter, Sql.Value(limit + 1), Sql.Value(authorId), Sql.Value(at), Sql.Value(cursor.Id))
                 : Sql.Command(connection, PostsFirstPage, Sql.Value(limit + 1), Sql.Value(authorId));
             return Sql.ReadAllAsync(command, PostRows.Read, ct);
-        }).ConfigureAwait(true);
+        });
         return ToPage(rows, limit, post => new PageCursor(post.CreatedAt, post.Id));
     }
 

@@ -31,7 +31,7 @@ public sealed class PostGrain(
     {
         if (_holders is not null)
         {
-            await _holders.RevokeAsync().ConfigureAwait(true);
+            await _holders.RevokeAsync();
         }
     }
 
@@ -46,7 +46,7 @@ public sealed class PostGrain(
     public async ValueTask<Leased<Post>> LeasePost(INearCache holder)
     {
         metrics.Read("post", _row.TryGet(out _));
-        var post = await Current().ConfigureAwait(true);
+        var post = await Current();
         return Holders.Lease(post, _row.TryGet(out _), holder);
     }
 
@@ -110,7 +110,7 @@ public sealed class PostGrain(
                 return WriteResult.Created(post);
             },
             Announce = counters => counters is null ? Task.CompletedTask : GrainFactory.CountersChangedAsync(authorId, counters, logger),
-        }).ConfigureAwait(true);
+        });
     }
 
     public ValueTask<WriteResult<Post>> AddLike(Guid userId) => ChangeLike(userId, like: true);
@@ -119,7 +119,7 @@ public sealed class PostGrain(
 
     private async ValueTask<WriteResult<Post>> ChangeLike(Guid userId, bool like)
     {
-        if (await Current().ConfigureAwait(true) is null)
+        if (await Current() is null)
         {
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
         }
@@ -134,7 +134,7 @@ public sealed class PostGrain(
                 await using var command = like
                     ? Sql.Command(connection, PostRows.Like, Sql.Value(Id), Sql.Value(userId), Sql.Value(now))
                     : Sql.Command(connection, PostRows.Unlike, Sql.Value(Id), Sql.Value(userId));
-                return await command.ExecuteScalarAsync(ct).ConfigureAwait(true) is int count ? count : (int?)null;
+                return await command.ExecuteScalarAsync(ct) is int count ? count : (int?)null;
             },
             // The liking user does not exist (a post that vanished answers no row instead).
             Refusal = ex => ex.SqlState == PostgresErrorCodes.ForeignKeyViolation
@@ -163,19 +163,19 @@ public sealed class PostGrain(
 
                 return null;
             },
-        }).ConfigureAwait(true);
+        });
         if (result is not null)
         {
             return result;
         }
 
-        var reloaded = await Current().ConfigureAwait(true);
+        var reloaded = await Current();
         return reloaded is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(reloaded);
     }
 
     public async ValueTask<WriteResult<Post>> Delete(Guid requesterId)
     {
-        var current = await Current().ConfigureAwait(true);
+        var current = await Current();
         if (current is null)
         {
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
@@ -214,21 +214,21 @@ public sealed class PostGrain(
             },
             Announce = async counters =>
             {
-                await copies.ForgetPostEverywhereAsync(Id).ConfigureAwait(true);
+                await copies.ForgetPostEverywhereAsync(Id);
                 if (counters is not null)
                 {
-                    await GrainFactory.CountersChangedAsync(current.AuthorId, counters, logger).ConfigureAwait(true);
+                    await GrainFactory.CountersChangedAsync(current.AuthorId, counters, logger);
                 }
             },
-        }).ConfigureAwait(true);
+        });
     }
 
     private static async Task<UserCounters?> ReadCounters(NpgsqlCommand command, CancellationToken ct)
     {
-        await using (command.ConfigureAwait(true))
+        await using (command)
         {
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-            return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.ReadCounters(reader) : null;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? UserRows.ReadCounters(reader) : null;
         }
     }
 

@@ -31,7 +31,7 @@ public sealed partial class UserGrain(
     {
         if (_holders is not null)
         {
-            await _holders.RevokeAsync().ConfigureAwait(true);
+            await _holders.RevokeAsync();
         }
     }
 
@@ -46,7 +46,7 @@ public sealed partial class UserGrain(
     public async ValueTask<Leased<UserProfile>> LeaseProfile(INearCache holder)
     {
         metrics.Read("user", _row.TryGet(out _));
-        var profile = await Current().ConfigureAwait(true);
+        var profile = await Current();
         return Holders.Lease(profile, _row.TryGet(out _), holder);
     }
 
@@ -65,7 +65,7 @@ public sealed partial class UserGrain(
         }
 
         _row.Prime(row);
-        return await Current().ConfigureAwait(true) is { } profile ? AuthorSummary.Of(profile) : null;
+        return await Current() is { } profile ? AuthorSummary.Of(profile) : null;
     }
 
     public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency)
@@ -104,7 +104,7 @@ public sealed partial class UserGrain(
                 _row.Set(profile);
                 return WriteResult.Created(profile);
             },
-        }).ConfigureAwait(true);
+        });
         if (result.Succeeded)
         {
             LogSignedUp(logger, Id);
@@ -119,7 +119,7 @@ public sealed partial class UserGrain(
         // out to be behind the row, reload once and apply the edit to the row's version.
         for (var attempt = 0; ; attempt++)
         {
-            var current = await Current().ConfigureAwait(true);
+            var current = await Current();
             if (current is null)
             {
                 return WriteResult.Refused<UserProfile>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
@@ -130,7 +130,7 @@ public sealed partial class UserGrain(
                 return WriteResult.Refused<UserProfile>(WriteStatus.VersionMismatch, ErrorCodes.VersionMismatch);
             }
 
-            var outcome = await TryUpdate(current, changes).ConfigureAwait(true);
+            var outcome = await TryUpdate(current, changes);
             if (outcome.Status != WriteStatus.VersionMismatch)
             {
                 return outcome;
@@ -161,8 +161,8 @@ public sealed partial class UserGrain(
                     Sql.Text("email", changes.Email), Sql.Text("display_name", changes.DisplayName), Sql.Text("bio", changes.Bio),
                     Sql.Value("now", now));
                 updated.AddParameters(command.Parameters);
-                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(true);
-                return await reader.ReadAsync(ct).ConfigureAwait(true) ? UserRows.Read(reader) : null;
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                return await reader.ReadAsync(ct) ? UserRows.Read(reader) : null;
             },
             Announces = true,
             Refusal = Conflict,
@@ -201,7 +201,7 @@ public sealed partial class UserGrain(
             return WriteResult.Refused<UserCounters>(WriteStatus.Invalid, ErrorCodes.CannotFollowSelf);
         }
 
-        if (await Current().ConfigureAwait(true) is not { } me)
+        if (await Current() is not { } me)
         {
             return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
         }
@@ -216,13 +216,13 @@ public sealed partial class UserGrain(
                 await using var command = follow
                     ? Sql.Command(connection, FollowRows.Follow, Sql.Value(Id), Sql.Value(targetId), Sql.Value(now))
                     : Sql.Command(connection, FollowRows.Unfollow, Sql.Value(Id), Sql.Value(targetId));
-                return await FollowRows.ReadAsync(command, ct).ConfigureAwait(true);
+                return await FollowRows.ReadAsync(command, ct);
             },
             Unknown = async () =>
             {
                 _row.Suspect();
-                await GrainFactory.MayHaveChangedAsync(targetId, logger).ConfigureAwait(true);
-                await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
+                await GrainFactory.MayHaveChangedAsync(targetId, logger);
+                await GrainFactory.FollowsChangedAsync(Id, logger);
             },
             Apply = change =>
             {
@@ -242,22 +242,22 @@ public sealed partial class UserGrain(
             {
                 if (change.Follower is not null)
                 {
-                    await GrainFactory.FollowsChangedAsync(Id, logger).ConfigureAwait(true);
+                    await GrainFactory.FollowsChangedAsync(Id, logger);
                 }
 
                 if (change.Followee is { } theirs)
                 {
-                    await GrainFactory.CountersChangedAsync(targetId, theirs, logger).ConfigureAwait(true);
+                    await GrainFactory.CountersChangedAsync(targetId, theirs, logger);
                 }
             },
-        }).ConfigureAwait(true);
+        });
     }
 
     public async ValueTask CountersChanged(UserCounters counters)
     {
         if (KeepNewer(counters))
         {
-            await Holders.RevokeAsync().ConfigureAwait(true);
+            await Holders.RevokeAsync();
         }
     }
 
@@ -276,7 +276,7 @@ public sealed partial class UserGrain(
     public async ValueTask Invalidate()
     {
         _row.Suspect();
-        await Holders.RevokeAsync().ConfigureAwait(true);
+        await Holders.RevokeAsync();
     }
 
     private static UserProfile KeepNewestCounters(UserProfile fromRow, UserCounters inMemory) =>

@@ -13,7 +13,7 @@ internal static partial class UserNotices
     {
         try
         {
-            await grains.GetGrain<IUserGrain>(userId).CountersChanged(counters).ConfigureAwait(true);
+            await grains.GetGrain<IUserGrain>(userId).CountersChanged(counters);
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
@@ -26,7 +26,7 @@ internal static partial class UserNotices
     {
         try
         {
-            await grains.GetGrain<IUserGrain>(userId).Invalidate().ConfigureAwait(true);
+            await grains.GetGrain<IUserGrain>(userId).Invalidate();
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
