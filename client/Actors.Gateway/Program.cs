@@ -21,7 +21,7 @@ builder.Services.AddActorsOpenApi();
 builder.Services.AddActorsNearCache();
 builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddOptions<ViewOptions>().BindConfiguration(ViewOptions.Section);
+builder.Services.AddValidatedSettings<ViewOptions>(ViewOptions.Section);
 builder.Services.AddSingleton<ViewCounter>();
 builder.Services.AddHostedService<ViewPublisher>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJson.Default));

@@ -18,7 +18,7 @@ internal static partial class ClusterClientSetup
         var redis = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
 
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
+        builder.Services.AddValidatedSettings<GatewayOptions>(GatewayOptions.Section);
         builder.Services.AddSingleton(typeof(GrainHandles<>));
         builder.UseOrleansClient(client =>
         {

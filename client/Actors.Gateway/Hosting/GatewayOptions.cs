@@ -1,7 +1,7 @@
 namespace Actors.Gateway.Hosting;
 
 /// <summary>The gateway's own settings. Bound from the "Gateway" section.</summary>
-public sealed class GatewayOptions
+public sealed class GatewayOptions : IValidatedSettings
 {
     public const string Section = "Gateway";
 
@@ -35,4 +35,37 @@ public sealed class GatewayOptions
     /// above it.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<string> Problems()
+    {
+        if (GrainCallTimeout <= TimeSpan.Zero)
+        {
+            yield return "Gateway:GrainCallTimeout must be above zero.";
+        }
+
+        if (GatewayListRefreshPeriod <= TimeSpan.Zero)
+        {
+            yield return "Gateway:GatewayListRefreshPeriod must be above zero.";
+        }
+
+        if (CompressionThresholdBytes < 0)
+        {
+            yield return "Gateway:CompressionThresholdBytes must be zero or more.";
+        }
+
+        if (MaxRequestBodyBytes < 1 || MaxAvatarBytes < 1 || MaxRequestHeadersBytes < 1)
+        {
+            yield return "Gateway:MaxRequestBodyBytes, MaxAvatarBytes and MaxRequestHeadersBytes must be at least 1.";
+        }
+
+        if (RetryAfterSeconds < 1)
+        {
+            yield return "Gateway:RetryAfterSeconds must be at least 1.";
+        }
+
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            yield return "Gateway:ShutdownTimeout must be zero or more.";
+        }
+    }
 }

@@ -1,7 +1,7 @@
 namespace Actors.Gateway.Hosting;
 
 /// <summary>Token-bucket limits. Bound from the "RateLimit" section.</summary>
-public sealed class RateLimitOptions
+public sealed class RateLimitOptions : IValidatedSettings
 {
     public const string Section = "RateLimit";
 
@@ -27,4 +27,31 @@ public sealed class RateLimitOptions
 
     /// <summary>One more log-in attempt per account every this long.</summary>
     public TimeSpan LoginReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(6);
+
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, value) in new[]
+        {
+            (nameof(PermitLimit), PermitLimit), (nameof(TokensPerPeriod), TokensPerPeriod),
+            (nameof(SignUpPermitLimit), SignUpPermitLimit), (nameof(LoginPermitLimit), LoginPermitLimit),
+        })
+        {
+            if (value < 1)
+            {
+                yield return $"RateLimit:{name} must be at least 1.";
+            }
+        }
+
+        foreach (var (name, value) in new[]
+        {
+            (nameof(ReplenishmentPeriod), ReplenishmentPeriod), (nameof(SignUpReplenishmentPeriod), SignUpReplenishmentPeriod),
+            (nameof(LoginReplenishmentPeriod), LoginReplenishmentPeriod),
+        })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return $"RateLimit:{name} must be above zero.";
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@ internal static class RateLimits
 
     public static IServiceCollection AddActorsRateLimits(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddValidatedSettings<RateLimitOptions>(RateLimitOptions.Section);
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<GatewayMetrics>();
         services.AddRateLimiter(o =>

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+
+namespace Actors.Gateway.Hosting;
+
+/// <summary>Options that name each of their settings out of range, so a bad value stops the gateway at start with its name.</summary>
+internal interface IValidatedSettings
+{
+    /// <summary>One message per setting out of range, each naming it as configuration spells it.</summary>
+    IEnumerable<string> Problems();
+}
+
+internal static class SettingsValidation
+{
+    /// <summary>Binds <typeparamref name="T"/> from <paramref name="section"/> and checks it when the gateway starts.</summary>
+    public static OptionsBuilder<T> AddValidatedSettings<T>(this IServiceCollection services, string section)
+        where T : class, IValidatedSettings
+    {
+        services.AddSingleton<IValidateOptions<T>, SettingsValidator<T>>();
+        return services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
+    }
+
+    private sealed class SettingsValidator<T> : IValidateOptions<T>
+        where T : class, IValidatedSettings
+    {
+        public ValidateOptionsResult Validate(string? name, T options)
+        {
+            var problems = options.Problems().ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}
