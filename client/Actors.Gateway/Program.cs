@@ -4,7 +4,6 @@ using Actors.Gateway.Auth;
 using Actors.Gateway.Hosting;
 using Actors.Gateway.Caching;
 using Actors.ServiceDefaults;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 
 SocketTuning.PreferInlineCompletions();
@@ -26,8 +25,8 @@ builder.Services.AddSingleton<ViewCounter>();
 builder.Services.AddHostedService<ViewPublisher>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJson.Default));
 builder.Services.AddHealthChecks()
-    .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
-    .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+    .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready])
+    .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -55,8 +54,6 @@ app.MapActorsMetrics().DisableRateLimiting();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs", o => o.WithTitle("Actors API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 // Probes are never rate limited: an orchestrator must always get its answer.
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
-app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).DisableRateLimiting();
+app.MapActorsHealth().DisableRateLimiting();
 
 await app.RunAsync();
