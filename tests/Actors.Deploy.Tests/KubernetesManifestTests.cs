@@ -104,16 +104,23 @@ public sealed partial class KubernetesManifestTests
     [Fact]
     public void Liveness_endpoint_runs_no_dependency_check_in_either_host()
     {
+        // Both hosts map their health endpoints with ServiceDefaults' MapActorsHealth, under /health.
+        const string Shared = "grains/Actors.ServiceDefaults/HealthEndpoints.cs";
+        var shared = Repository.Read(Shared);
+        Assert.True(HealthGroup().IsMatch(shared), $"{Shared} maps no /health group.");
+        var live = SharedLivenessMapping().Match(shared);
+        Assert.True(live.Success, $"{Shared} maps no /live endpoint in it.");
+        Assert.True(NoChecks().IsMatch(live.Groups["options"].Value),
+            $"{Shared}: /health/live must run no health check (Predicate = _ => false), found: {live.Groups["options"].Value.Trim()}");
+
         foreach (var image in new[] { Images.Silo, Images.Gateway })
         {
             var project = Images.Project(image)!;
-            var mappings = Repository.Files("*.cs", project)
-                .SelectMany(file => LivenessMapping().Matches(File.ReadAllText(file)).Select(m => (File: Repository.Relative(file), Options: m.Groups["options"].Value)))
-                .ToList();
-            Assert.True(mappings.Count > 0, $"{project} maps no /health/live endpoint.");
-            foreach (var (file, options) in mappings)
+            var sources = Repository.Files("*.cs", project).Select(file => (File: Repository.Relative(file), Text: File.ReadAllText(file))).ToList();
+            Assert.True(sources.Any(s => s.Text.Contains(".MapActorsHealth()", StringComparison.Ordinal)), $"{project} does not map its health endpoints with MapActorsHealth.");
+            foreach (var (file, text) in sources)
             {
-                Assert.True(NoChecks().IsMatch(options), $"{file}: /health/live must run no health check (Predicate = _ => false), found: {options.Trim()}");
+                Assert.False(LivenessMapping().IsMatch(text), $"{file} maps /health/live itself; use MapActorsHealth.");
             }
         }
     }
@@ -512,6 +519,12 @@ public sealed partial class KubernetesManifestTests
 
     [GeneratedRegex("""MapHealthChecks\(\s*"/health/live"\s*,(?<options>[^;]*)""")]
     private static partial Regex LivenessMapping();
+
+    [GeneratedRegex("""MapGroup\(\s*"/health"\s*\)""")]
+    private static partial Regex HealthGroup();
+
+    [GeneratedRegex("""MapHealthChecks\(\s*"/live"\s*,(?<options>[^;]*)""")]
+    private static partial Regex SharedLivenessMapping();
 
     [GeneratedRegex(@"Predicate\s*=\s*_\s*=>\s*false")]
     private static partial Regex NoChecks();
