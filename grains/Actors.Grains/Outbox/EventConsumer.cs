@@ -12,13 +12,13 @@ namespace Actors.Grains.Outbox;
 /// awaited); a failure schedules a retry (or parks the event).
 /// </summary>
 /// <remarks>
-/// Deliveries are fenced by their claim's attempt: only the event's latest claim marks it done. A copy
-/// still queued when its lease ran out is applied too (the relay cannot recall it), but an aggregate's
-/// deliveries arrive in order on one stream, so that copy comes before the later claim's and before
-/// any later event of the same aggregate. What is left is an effect applied twice: a stale copy, a silo
-/// dying before the completion was written (completions commit without waiting for the disk), or the
-/// completion failing. So effects must tolerate a repeat: each consumer's own is idempotent or carries
-/// the event id, as the welcome email's Message-ID does. A consumer whose effect leaves the system
+/// Only an event's latest claim can schedule its retry or park it; any delivery that applied it
+/// finishes it. A copy still queued when its lease ran out is applied too (the relay cannot recall
+/// it), but an aggregate's deliveries arrive in order on one stream, so that copy comes before the
+/// later claim's and before any later event of the same aggregate. What is left is an effect applied
+/// twice: a stale copy, a silo dying before the completion was written, or the completion failing.
+/// So effects must tolerate a repeat: each consumer's own is idempotent or carries the event id, as
+/// the welcome email's Message-ID does. A consumer whose effect leaves the system
 /// (<see cref="ExternalEffect"/>) asks the outbox first whether its delivery is current, and waits
 /// for each completion, so a crash repeats at most the one effect it was applying.
 /// </remarks>
@@ -77,19 +77,19 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
 
         // Otherwise the next delivery need not wait for this one's bookkeeping: if it is lost, the lease
         // runs out and the event is delivered again.
-        var completed = Completed(e, item.Attempt);
+        var completed = Completed(e);
         if (ExternalEffect)
         {
             await completed;
         }
     }
 
-    private async Task Completed(IDomainEvent e, int attempt)
+    private async Task Completed(IDomainEvent e)
     {
         string outcome;
         try
         {
-            outcome = await store.CompleteAsync(e.EventId, attempt).ConfigureAwait(false) ? "done" : "duplicate";
+            outcome = await store.CompleteAsync(e.EventId).ConfigureAwait(false) ? "done" : "duplicate";
         }
         catch (Exception ex)
         {

@@ -12,13 +12,13 @@ public sealed class OutboxStore
 {
     private readonly Database _database;
     private readonly OutboxOptions _options;
-    private readonly StatementBatcher<(Guid EventId, int Attempt), bool> _completions;
+    private readonly StatementBatcher<Guid, bool> _completions;
 
     public OutboxStore(Database database, IOptions<OutboxOptions> options)
     {
         _database = database;
         _options = options.Value;
-        _completions = new StatementBatcher<(Guid, int), bool>(CompleteDeliveredAsync, _options.CompletionLinger, 1000);
+        _completions = new StatementBatcher<Guid, bool>(CompleteDeliveredAsync, _options.CompletionLinger, 1000);
     }
 
     // $1 relay, $2 batch size, $3 lease, $4 most events in flight for this relay. Claiming pushes
@@ -45,14 +45,12 @@ public sealed class OutboxStore
             WHERE event_id = $1 AND attempts = $2 AND processed_at IS NULL AND dead_lettered_at IS NULL)
         """;
 
-    // $1 events, $2 each one's delivered attempt: finishes those still unfinished whose latest claim is
-    // that attempt, and answers their positions. A stale delivery (its lease ran out and a later claim
-    // handed the event out again) finishes nothing: the later delivery does.
+    // $1 events consumers applied: finishes those still unfinished, whichever claim delivered them
+    // (an applied effect is done, and a later copy of the event then finds it finished).
     private const string CompleteDeliveredSql = """
-        UPDATE outbox o SET processed_at = now(), leased_until = NULL, last_error = NULL
-        FROM unnest($1::uuid[], $2::int[]) WITH ORDINALITY AS d(event_id, attempt, position)
-        WHERE o.event_id = d.event_id AND o.attempts = d.attempt AND o.processed_at IS NULL AND o.dead_lettered_at IS NULL
-        RETURNING d.position
+        UPDATE outbox SET processed_at = now(), leased_until = NULL, last_error = NULL
+        WHERE event_id = ANY($1) AND processed_at IS NULL
+        RETURNING event_id
         """;
 
     private const string CompleteManySql = """
@@ -105,11 +103,11 @@ public sealed class OutboxStore
         });
 
     /// <summary>
-    /// Marks a delivered event done, together with the other deliveries the silo finished within
+    /// Marks an applied event done, together with the other events the silo's consumers applied within
     /// <see cref="OutboxOptions.CompletionLinger"/>: one statement for all of them. False when the event
-    /// was already done, or this delivery is not its latest claim (a later delivery finishes it).
+    /// was already done (a repeated delivery).
     /// </summary>
-    public Task<bool> CompleteAsync(Guid eventId, int attempt) => _completions.RunAsync((eventId, attempt));
+    public Task<bool> CompleteAsync(Guid eventId) => _completions.RunAsync(eventId);
 
     /// <summary>Marks events done that nothing consumes (the relay finishes them itself).</summary>
     public Task CompleteAsync(IReadOnlyCollection<Guid> eventIds) =>
@@ -119,20 +117,14 @@ public sealed class OutboxStore
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         });
 
-    private Task<IReadOnlyList<bool>> CompleteDeliveredAsync(IReadOnlyList<(Guid EventId, int Attempt)> deliveries) =>
+    private Task<IReadOnlyList<bool>> CompleteDeliveredAsync(IReadOnlyList<Guid> events) =>
         _database.WriteBookkeepingAsync<IReadOnlyList<bool>>("outbox.complete", async (connection, ct) =>
         {
-            var done = new bool[deliveries.Count];
-            var finished = await Sql.ReadAllAsync(
-                Sql.Command(connection, CompleteDeliveredSql,
-                    Sql.Value(deliveries.Select(d => d.EventId).ToArray()), Sql.Value(deliveries.Select(d => d.Attempt).ToArray())),
-                r => r.GetInt64(0), ct).ConfigureAwait(false);
-            foreach (var position in finished)
-            {
-                done[position - 1] = true;
-            }
-
-            return done;
+            var finished = (await Sql.ReadAllAsync(
+                Sql.Command(connection, CompleteDeliveredSql, Sql.Value(events.Distinct().ToArray())),
+                r => r.GetGuid(0), ct).ConfigureAwait(false)).ToHashSet();
+            // An event twice in one batch (two deliveries) is finished by the first of them only.
+            return events.Select(e => finished.Remove(e)).ToList();
         });
 
     /// <summary>
