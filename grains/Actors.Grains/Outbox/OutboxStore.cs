@@ -18,7 +18,7 @@ public sealed class OutboxStore
     {
         _database = database;
         _options = options.Value;
-        _completions = new StatementBatcher<Guid, bool>(CompleteDeliveredAsync, _options.CompletionLinger, 1000);
+        _completions = new StatementBatcher<Guid, bool>(CompleteManyAsync, _options.CompletionLinger, 1000);
     }
 
     // $1 relay, $2 batch size, $3 lease, $4 most events in flight for this relay. Claiming pushes
@@ -45,17 +45,12 @@ public sealed class OutboxStore
             WHERE event_id = $1 AND attempts = $2 AND processed_at IS NULL AND dead_lettered_at IS NULL)
         """;
 
-    // $1 events consumers applied: finishes those still unfinished, whichever claim delivered them
-    // (an applied effect is done, and a later copy of the event then finds it finished).
-    private const string CompleteDeliveredSql = """
+    // $1 events applied (or needing nothing): finishes those still unfinished, whichever claim delivered
+    // them (an applied effect is done, and a later copy of the event then finds it finished).
+    private const string CompleteSql = """
         UPDATE outbox SET processed_at = now(), leased_until = NULL, last_error = NULL
         WHERE event_id = ANY($1) AND processed_at IS NULL
         RETURNING event_id
-        """;
-
-    private const string CompleteManySql = """
-        UPDATE outbox SET processed_at = now(), leased_until = NULL
-        WHERE event_id = ANY($1) AND processed_at IS NULL
         """;
 
     // $1 event, $2 error, $3 delay, $4 attempts allowed, $5 the failed delivery's attempt: a delivery
@@ -110,18 +105,14 @@ public sealed class OutboxStore
     public Task<bool> CompleteAsync(Guid eventId) => _completions.RunAsync(eventId);
 
     /// <summary>Marks events done that nothing consumes (the relay finishes them itself).</summary>
-    public Task CompleteAsync(IReadOnlyCollection<Guid> eventIds) =>
-        _database.WriteBookkeepingAsync("outbox.complete", async (connection, ct) =>
-        {
-            await using var command = Sql.Command(connection, CompleteManySql, Sql.Value(eventIds.ToArray()));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        });
+    public Task CompleteAsync(IReadOnlyCollection<Guid> eventIds) => CompleteManyAsync([.. eventIds]);
 
-    private Task<IReadOnlyList<bool>> CompleteDeliveredAsync(IReadOnlyList<Guid> events) =>
+    /// <summary>One statement finishing <paramref name="events"/>; answers, per item, whether it finished that event.</summary>
+    private Task<IReadOnlyList<bool>> CompleteManyAsync(IReadOnlyList<Guid> events) =>
         _database.WriteBookkeepingAsync<IReadOnlyList<bool>>("outbox.complete", async (connection, ct) =>
         {
             var finished = (await Sql.ReadAllAsync(
-                Sql.Command(connection, CompleteDeliveredSql, Sql.Value(events.Distinct().ToArray())),
+                Sql.Command(connection, CompleteSql, Sql.Value(events.Distinct().ToArray())),
                 r => r.GetGuid(0), ct).ConfigureAwait(false)).ToHashSet();
             // An event twice in one batch (two deliveries) is finished by the first of them only.
             return events.Select(e => finished.Remove(e)).ToList();
