@@ -17,7 +17,7 @@ internal sealed record LoadResult(string Scenario, string Target, string Mode, d
 /// </summary>
 internal static class Load
 {
-    private const long MaxLatencyMicros = 60_000_000;
+    public const long MaxLatencyMicros = 60_000_000;
 
     public static HttpClient Client(int connections) => new(new SocketsHttpHandler
     {
@@ -143,7 +143,7 @@ internal static class Load
         }
     }
 
-    private static LongHistogram Merge(IEnumerable<LongHistogram> histograms)
+    public static LongHistogram Merge(IEnumerable<LongHistogram> histograms)
     {
         var total = new LongHistogram(MaxLatencyMicros, 3);
         foreach (var h in histograms)

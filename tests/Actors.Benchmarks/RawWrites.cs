@@ -29,7 +29,7 @@ internal static class RawWrites
         var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var histograms = await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
         {
-            var histogram = new LongHistogram(60_000_000, 3);
+            var histogram = new LongHistogram(Load.MaxLatencyMicros, 3);
             await using var connection = await db.OpenConnectionAsync();
             while (Stopwatch.GetTimestamp() < deadline)
             {
@@ -52,18 +52,13 @@ internal static class RawWrites
                     }
                 }
 
-                histogram.RecordValue((long)Stopwatch.GetElapsedTime(sent).TotalMicroseconds);
+                histogram.RecordValue(Math.Min(Load.MaxLatencyMicros, (long)Stopwatch.GetElapsedTime(sent).TotalMicroseconds));
             }
 
             return histogram;
         }));
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var total = new LongHistogram(60_000_000, 3);
-        foreach (var h in histograms)
-        {
-            total.Add(h);
-        }
-
+        var total = Load.Merge(histograms);
         return new LoadResult("post write", "raw Npgsql: the post statement, prepared", $"closed, {connections} conn", total.TotalCount / elapsed, total, errors);
     }
 
