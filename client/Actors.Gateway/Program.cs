@@ -15,6 +15,7 @@ builder.AddActorsRequestLimits();
 builder.Services.AddActorsAuthentication();
 builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsCompression();
+builder.Services.AddActorsForwardedCallers();
 builder.Services.AddActorsRateLimits();
 builder.Services.AddActorsOpenApi();
 builder.Services.AddActorsNearCache();
@@ -29,6 +30,8 @@ builder.Services.AddHealthChecks()
     .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
 
 var app = builder.Build();
+// First: everything after it (rate limits, logs) sees the caller behind a trusted proxy.
+app.UseActorsForwardedCallers();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (app.Configuration.GetValue(GatewayOptions.Section + ":" + nameof(GatewayOptions.EnableCompression), true))

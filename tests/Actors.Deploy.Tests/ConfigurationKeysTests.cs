@@ -24,6 +24,13 @@ public sealed class ConfigurationKeysTests
     }
 
     [Fact]
+    public void An_item_of_a_list_setting_is_known_by_its_list_and_nothing_else_is()
+    {
+        Assert.Empty(ConfigurationKeys.Unknown(["Proxy__TrustedNetworks__0", "Proxy__TrustedNetworks__12"]));
+        Assert.Equal(["Proxy__TrustedNetwork__0", "Silo__ShutdownTimeout__0x"], ConfigurationKeys.Unknown(["Proxy__TrustedNetwork__0", "Silo__ShutdownTimeout__0x"]));
+    }
+
+    [Fact]
     public void Dockerignore_matches_like_docker()
     {
         var ignore = new DockerIgnore("**/bin\n**/obj\ntests\n*.md\n!keep.md\n");

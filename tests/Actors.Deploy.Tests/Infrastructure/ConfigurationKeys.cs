@@ -20,9 +20,16 @@ internal static partial class ConfigurationKeys
     /// <summary>The configuration key an environment variable sets: <c>Silo__Name</c> is <c>Silo:Name</c>.</summary>
     public static string FromEnvironmentName(string name) => name.Replace("__", ":", StringComparison.Ordinal);
 
-    /// <summary>Names that set configuration (they contain "__") but that no code reads.</summary>
+    /// <summary>
+    /// Names that set configuration (they contain "__") but that no code reads. An item of a list
+    /// (<c>Proxy__TrustedNetworks__0</c>) sets the list's key.
+    /// </summary>
     public static IEnumerable<string> Unknown(IEnumerable<string> environmentNames) =>
-        environmentNames.Where(n => n.Contains("__", StringComparison.Ordinal) && !All.Contains(FromEnvironmentName(n)));
+        environmentNames.Where(n => n.Contains("__", StringComparison.Ordinal)
+            && !All.Contains(ListIndex().Replace(FromEnvironmentName(n), "")));
+
+    [GeneratedRegex(@"(:[0-9]+)+$")]
+    private static partial Regex ListIndex();
 
     private static HashSet<string> Extract()
     {
