@@ -21,6 +21,8 @@ public sealed class TightLimitsFixture : IAsyncLifetime
         ["RateLimit__ReplenishmentPeriod"] = "00:01:00",
         ["RateLimit__LoginPermitLimit"] = "3",
         ["RateLimit__LoginReplenishmentPeriod"] = "00:01:00",
+        ["RateLimit__LoginPerAddressPermitLimit"] = "20",
+        ["RateLimit__LoginPerAddressReplenishmentPeriod"] = "00:01:00",
         ["Gateway__MaxRequestBodyBytes"] = "65536",
     }, new Dictionary<string, string> { ["Silo__EnableDashboard"] = "true", ["Silo__IdempotencyKeyPurgePeriod"] = "00:00:01" });
 

@@ -42,6 +42,26 @@ public sealed class ForwardedCallerTests(TightLimitsFixture fixture)
         Assert.Equal(HttpStatusCode.TooManyRequests, await Status(http, "Forwarded", "for=198.51.100.201"));
     }
 
+    [Fact]
+    public async Task Log_ins_from_one_address_are_throttled_whatever_the_emails()
+    {
+        // RateLimit__LoginPerAddressPermitLimit is 20 on this stack; every email is new, so no account bucket fills.
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 21; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/sessions")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { email = $"{Guid.NewGuid():N}@example.test", password = "sprayed password" }),
+            };
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", "192.0.2.77");
+            using var response = await fixture.Stack.Http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses.Take(20), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[20]);
+    }
+
     private static async Task<HttpStatusCode> Status(HttpClient http, string header, string value)
     {
         using var response = await http.GetWith("/api/users?limit=1", header, value);

@@ -19,6 +19,7 @@ internal static class Problems
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string DatabaseUnavailable = "database_unavailable";
     public const string ClusterUnavailable = "cluster_unavailable";
+    public const string ServerBusy = "server_busy";
 
     /// <summary>Documents what any endpoint may answer: 400 (malformed request), 429 (rate limited), 503 (dependency down).</summary>
     public static RouteGroupBuilder WithCommonProblems(this RouteGroupBuilder group) => group

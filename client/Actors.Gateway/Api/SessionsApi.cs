@@ -1,6 +1,5 @@
 using Actors.Gateway.Auth;
 using Actors.Gateway.Hosting;
-using Actors.Grains.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Gateway.Api;
@@ -11,7 +10,7 @@ internal static class SessionsApi
     {
         endpoints.MapGroup("/api/sessions").WithTags("Sessions").WithCommonProblems()
             .MapPost("/", LogIn).WithName("LogIn").WithSummary("Exchange email and password for a bearer token.")
-            .WithDescription("Attempts per account are throttled. Problem codes: validation_failed, invalid_credentials, rate_limited.")
+            .WithDescription("Attempts per account and per caller address are throttled; password checks beyond what the gateway can hash at once are shed. Problem codes: validation_failed, invalid_credentials, rate_limited, server_busy.")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return endpoints;
     }
@@ -28,21 +27,20 @@ internal static class SessionsApi
             return Problems.Invalid(errors);
         }
 
-        using var attempt = throttle.TryAcquire(request.Email!);
+        using var attempt = throttle.TryAcquire(request.Email!, http.Connection.RemoteIpAddress);
         if (!attempt.IsAcquired)
         {
             await RateLimits.Reject(http, attempt);
             return TypedResults.Empty;
         }
 
-        var credentials = await grains.GetGrain<IDirectoryGrain>(0).FindCredentials(request.Email!);
         // One answer for "no such email" and "wrong password": which emails exist is nobody's business.
-        if (!hasher.Verify(request.Password!, credentials?.PasswordHash) || credentials is null)
+        if (await hasher.VerifyAsync(grains, request.Email!, request.Password!, http.RequestAborted) is not { } userId)
         {
             return Problems.Of(StatusCodes.Status401Unauthorized, Problems.InvalidCredentials, "Email or password is wrong.");
         }
 
-        var (token, expiresAt) = tokens.Issue(credentials.UserId);
-        return TypedResults.Ok(new SessionResponse(token, credentials.UserId, expiresAt));
+        var (token, expiresAt) = tokens.Issue(userId);
+        return TypedResults.Ok(new SessionResponse(token, userId, expiresAt));
     }
 }

@@ -161,7 +161,7 @@ internal static class UsersApi
 
         var id = Guid.CreateVersion7();
         var result = await grains.GetGrain<IUserGrain>(id)
-            .SignUp(new NewUser(request.Handle!, request.Email!, displayName, hasher.Hash(request.Password!)), idempotency);
+            .SignUp(new NewUser(request.Handle!, request.Email!, displayName, await hasher.HashAsync(request.Password!, http.RequestAborted)), idempotency);
         if (result is { Succeeded: false, ErrorCode: ErrorCodes.IdempotencyKeyInUse }
             && await ReplaySignUp(idempotency!, request, grains, hasher, http) is { } concurrent)
         {
@@ -181,9 +181,8 @@ internal static class UsersApi
             return null;
         }
 
-        var credentials = await grains.GetGrain<IDirectoryGrain>(0).FindCredentials(request.Email!);
-        if (!Idempotency.SameRequest(prior, key) || credentials?.UserId != prior.ResourceId
-            || !hasher.Verify(request.Password!, credentials.PasswordHash))
+        if (!Idempotency.SameRequest(prior, key)
+            || await hasher.VerifyAsync(grains, request.Email!, request.Password!, http.RequestAborted) != prior.ResourceId)
         {
             return Idempotency.Reused();
         }

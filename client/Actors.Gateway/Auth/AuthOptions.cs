@@ -19,9 +19,20 @@ public sealed class AuthOptions : IValidatableObject
 
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>PBKDF2-SHA256 iterations for new password hashes (stored hashes carry their own count).</summary>
+    /// <summary>
+    /// PBKDF2-HMAC-SHA256 iterations for new password hashes: OWASP's figure. Stored hashes carry their
+    /// own count, and a cheaper one is replaced at the account's next successful log-in.
+    /// </summary>
     [Range(10_000, 10_000_000)]
-    public int PasswordIterations { get; set; } = 100_000;
+    public int PasswordIterations { get; set; } = 600_000;
+
+    /// <summary>Password hashes computed at once by one gateway (each takes a core for its duration).</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Hash requests that may wait for a slot; beyond, a request gets 503 with Retry-After at once.</summary>
+    [Range(0, 100_000)]
+    public int HashQueueLimit { get; set; } = 4 * Environment.ProcessorCount;
 
     public byte[] KeyBytes() => Convert.FromBase64String(SigningKey);
 

@@ -10,6 +10,7 @@ internal static class AuthenticationSetup
     public static IServiceCollection AddActorsAuthentication(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<HashingGate>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<TokenIssuer>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -28,12 +28,19 @@ public sealed class RateLimitOptions : IValidatedSettings
     /// <summary>One more log-in attempt per account every this long.</summary>
     public TimeSpan LoginReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(6);
 
+    /// <summary>Log-in attempts per caller address in a burst, whatever the emails (each costs a slow hash).</summary>
+    public int LoginPerAddressPermitLimit { get; set; } = 30;
+
+    /// <summary>One more log-in attempt per caller address every this long.</summary>
+    public TimeSpan LoginPerAddressReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
     public IEnumerable<string> Problems()
     {
         foreach (var (name, value) in new[]
         {
             (nameof(PermitLimit), PermitLimit), (nameof(TokensPerPeriod), TokensPerPeriod),
             (nameof(SignUpPermitLimit), SignUpPermitLimit), (nameof(LoginPermitLimit), LoginPermitLimit),
+            (nameof(LoginPerAddressPermitLimit), LoginPerAddressPermitLimit),
         })
         {
             if (value < 1)
@@ -46,6 +53,7 @@ public sealed class RateLimitOptions : IValidatedSettings
         {
             (nameof(ReplenishmentPeriod), ReplenishmentPeriod), (nameof(SignUpReplenishmentPeriod), SignUpReplenishmentPeriod),
             (nameof(LoginReplenishmentPeriod), LoginReplenishmentPeriod),
+            (nameof(LoginPerAddressReplenishmentPeriod), LoginPerAddressReplenishmentPeriod),
         })
         {
             if (value <= TimeSpan.Zero)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Actors.Gateway.Api;
+using Actors.Gateway.Auth;
 using Actors.Grains;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace Actors.Gateway.Hosting;
 
 /// <summary>
 /// Turns "a dependency is down" into 503 with Retry-After: the database (reported by grains) or the
-/// cluster itself (no silo reachable, call timed out). Anything else is a genuine 500.
+/// cluster itself (no silo reachable, call timed out), or this gateway shedding load it cannot take
+/// (<see cref="ServerBusyException"/>). Anything else is a genuine 500.
 /// </summary>
 internal sealed partial class UnavailableExceptionHandler(
     IProblemDetailsService problems, IOptions<GatewayOptions> options, ILogger<UnavailableExceptionHandler> logger) : IExceptionHandler
@@ -18,6 +20,7 @@ internal sealed partial class UnavailableExceptionHandler(
         var code = exception switch
         {
             StoreUnavailableException => Problems.DatabaseUnavailable,
+            ServerBusyException => Problems.ServerBusy,
             // No silo reachable, a silo gone mid-call, or no answer in time. Other Orleans errors are bugs.
             OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
                 => Problems.ClusterUnavailable,

@@ -14,10 +14,6 @@ public interface IDirectoryGrain : IGrainWithIntegerKey
     [ReadOnly]
     ValueTask<Page<UserProfile>> ListUsers(PageCursor? after, int limit);
 
-    /// <summary>The account with this email (case-insensitive), or null.</summary>
-    [ReadOnly]
-    ValueTask<Credentials?> FindCredentials(string email);
-
     /// <summary>What an earlier request with this idempotency key created, or null.</summary>
     [ReadOnly]
     ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key);

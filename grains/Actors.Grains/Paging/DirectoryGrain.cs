@@ -24,9 +24,6 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
     private static readonly string FollowingFirst = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = $2 ORDER BY f.followee_id LIMIT $1";
     private static readonly string FollowingAfter = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = $2 AND f.followee_id > $3 ORDER BY f.followee_id LIMIT $1";
 
-    // Served by the unique index on lower(email).
-    private const string CredentialsByEmail = "SELECT id, password_hash FROM users WHERE lower(email) = lower($1)";
-
     private const string IdempotencyByKey = "SELECT request_hash, resource_id FROM idempotency_keys WHERE scope = $1 AND key = $2";
 
     private const string PostsFirstPage = $"""
@@ -70,14 +67,6 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
         });
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));
     }
-
-    public async ValueTask<Credentials?> FindCredentials(string email) =>
-        await database.ReadAsync("users.credentials", async (connection, ct) =>
-        {
-            await using var command = Sql.Command(connection, CredentialsByEmail, Sql.Value(email));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? new Credentials(reader.GetGuid(0), reader.GetString(1)) : null;
-        });
 
     public async ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key) =>
         await database.ReadAsync("idempotency.find", async (connection, ct) =>

@@ -181,6 +181,7 @@ internal sealed class Deployment : IAsyncDisposable
             ["RateLimit__PermitLimit"] = "1000000",
             ["RateLimit__TokensPerPeriod"] = "1000000",
             ["RateLimit__LoginPermitLimit"] = "1000000",
+            ["RateLimit__LoginPerAddressPermitLimit"] = "1000000",
             ["RateLimit__SignUpPermitLimit"] = "1000000",
         };
         Override(settings, overrides);
