@@ -26,6 +26,25 @@ public sealed class SiloHostOptions
     /// <summary>How long an idle activation stays in memory before it is collected.</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Under memory pressure the silo deactivates its least recently used activations: from this share
+    /// of the memory available to the process (the container's limit in Kubernetes) ...
+    /// </summary>
+    [Range(10, 99)]
+    public double MemoryLimitPercentage { get; set; } = 80;
+
+    /// <summary>... down to this share.</summary>
+    [Range(5, 98)]
+    public double MemoryTargetPercentage { get; set; } = 70;
+
+    /// <summary>
+    /// Grain locations this silo remembers (least recently used go first). Orleans' default, a million,
+    /// would hold hundreds of megabytes (about 700 bytes an entry), and entries of deactivated grains
+    /// stay until evicted: reads of many ids would fill it.
+    /// </summary>
+    [Range(1_000, 10_000_000)]
+    public int DirectoryCacheSize { get; set; } = 100_000;
+
     /// <summary>How often the silo checks its own readiness (PostgreSQL, membership), probed or not.</summary>
     public TimeSpan HealthCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
 

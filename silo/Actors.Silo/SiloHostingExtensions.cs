@@ -41,7 +41,14 @@ public static class SiloHostingExtensions
             orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name ?? $"{Environment.MachineName}-{silo.SiloPort}");
             orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIP), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyAddress);
             orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
-            orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = silo.CollectionAge);
+            orleans.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionAge = silo.CollectionAge;
+                o.EnableActivationSheddingOnMemoryPressure = true;
+                o.MemoryUsageLimitPercentage = silo.MemoryLimitPercentage;
+                o.MemoryUsageTargetPercentage = Math.Min(silo.MemoryTargetPercentage, silo.MemoryLimitPercentage - 1);
+            });
+            orleans.Configure<GrainDirectoryOptions>(o => o.CacheSize = silo.DirectoryCacheSize);
             // Orleans' own storage shares the grains' connection pool: one pool to size, and clearing
             // it after an outage helps both.
             orleans.AddAdoNetGrainStorage(StreamNames.PubSubStore, (OptionsBuilder<AdoNetGrainStorageOptions> options) =>

@@ -73,6 +73,12 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
     public async ValueTask<AvatarImage?> GetThumbnail(int size)
     {
         var row = _row.TryGet(out var held) ? held : await _row.GetAsync(Load);
+        if (row is null)
+        {
+            // No avatar (or no user) keeps no activation.
+            DeactivateOnIdle();
+        }
+
         return row is null ? null : new AvatarImage(row.Status, row.Version, size == 64 ? row.Small : row.Large, row.Reason);
     }
 

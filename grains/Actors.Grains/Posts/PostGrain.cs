@@ -234,7 +234,19 @@ public sealed class PostGrain(
 
     // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.
     private ValueTask<Post?> Current() =>
-        _row.TryGet(out var post) ? ValueTask.FromResult(post) : _row.GetAsync(Load);
+        _row.TryGet(out var post) ? ValueTask.FromResult(post) : LoadCurrent();
+
+    // An id with no post (never written, or deleted) keeps no activation.
+    private async ValueTask<Post?> LoadCurrent()
+    {
+        var post = await _row.GetAsync(Load);
+        if (post is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return post;
+    }
 
     private Task<Post?> Load() =>
         database.ReadAsync("post.load", (connection, ct) => PostRows.LoadAsync(connection, Id, ct));

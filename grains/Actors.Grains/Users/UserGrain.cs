@@ -295,7 +295,19 @@ public sealed partial class UserGrain(
 
     // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.
     private ValueTask<UserProfile?> Current() =>
-        _row.TryGet(out var profile) ? ValueTask.FromResult(profile) : _row.GetAsync(Load);
+        _row.TryGet(out var profile) ? ValueTask.FromResult(profile) : LoadCurrent();
+
+    // An id with no user keeps no activation: anyone can ask for any number of random ids.
+    private async ValueTask<UserProfile?> LoadCurrent()
+    {
+        var profile = await _row.GetAsync(Load);
+        if (profile is null)
+        {
+            DeactivateOnIdle();
+        }
+
+        return profile;
+    }
 
     private Task<UserProfile?> Load() =>
         database.ReadAsync("user.load", (connection, ct) => UserRows.LoadAsync(connection, Id, ct));
