@@ -61,8 +61,9 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Background work off the request path: the outbox relay (a hosted service in each silo), what its
-    /// consumers need (the store, the SMTP sender) and the signal writes use to wake the relay.
+    /// Background work off the request path: the outbox relay and its backlog gauges (hosted services in
+    /// each silo), what its consumers need (the store, the SMTP sender), the signal writes use to wake
+    /// the relay, and the purge of finished bookkeeping.
     /// </summary>
     public static IServiceCollection AddActorsBackgroundWork(this IServiceCollection services)
     {
@@ -80,6 +81,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<EmailSender>();
         services.AddHostedService<OutboxRelay>();
+        services.AddHostedService<OutboxBacklog>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.IsValid(), "Retention settings out of range: positive durations, BatchSize 100..100000.")
+            .ValidateOnStart();
+        services.AddHostedService<RetentionPurge>();
         return services;
     }
 }

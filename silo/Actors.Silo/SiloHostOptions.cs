@@ -48,12 +48,6 @@ public sealed class SiloHostOptions
     /// <summary>How often the silo checks its own readiness (PostgreSQL, membership), probed or not.</summary>
     public TimeSpan HealthCheckPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long an Idempotency-Key is remembered.</summary>
-    public TimeSpan IdempotencyKeyRetention { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>How often expired Idempotency-Keys are deleted.</summary>
-    public TimeSpan IdempotencyKeyPurgePeriod { get; set; } = TimeSpan.FromHours(1);
-
     /// <summary>
     /// How long a stream message stays in the silo's stream cache once newer ones have arrived. (Orleans
     /// keeps 30 minutes by default, which under sustained writes holds the last half hour of events in

@@ -85,8 +85,6 @@ public static class SiloHostingExtensions
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready])
             .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionLogger>();
-        builder.Services.AddHostedService<OutboxMonitor>();
-        builder.Services.AddHostedService<IdempotencyKeyPurge>();
         builder.Services.Configure<HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.FromSeconds(2);

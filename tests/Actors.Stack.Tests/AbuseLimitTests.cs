@@ -6,7 +6,7 @@ namespace Actors.Stack.Tests;
 
 /// <summary>
 /// A stack of its own, with limits small enough to reach in a test, the Orleans Dashboard on, and
-/// expired idempotency keys purged every second.
+/// what is past retention purged every second.
 /// </summary>
 public sealed class TightLimitsFixture : IAsyncLifetime
 {
@@ -24,7 +24,7 @@ public sealed class TightLimitsFixture : IAsyncLifetime
         ["RateLimit__LoginPerAddressPermitLimit"] = "20",
         ["RateLimit__LoginPerAddressReplenishmentPeriod"] = "00:01:00",
         ["Gateway__MaxRequestBodyBytes"] = "65536",
-    }, new Dictionary<string, string> { ["Silo__EnableDashboard"] = "true", ["Silo__IdempotencyKeyPurgePeriod"] = "00:00:01" });
+    }, new Dictionary<string, string> { ["Silo__EnableDashboard"] = "true", ["Retention__Period"] = "00:00:01" });
 
     public async Task DisposeAsync()
     {

@@ -40,9 +40,6 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan CompletionLinger { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>How long processed events are kept before they are purged.</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
-
     public bool IsValid() =>
         BatchSize is >= 1 and <= 1000
         && MaxInFlight >= BatchSize
@@ -52,6 +49,5 @@ public sealed class OutboxOptions
         && RetryBaseDelay > TimeSpan.Zero
         && RetryMaxDelay >= RetryBaseDelay
         && Partitions is >= 1 and <= 1024
-        && CompletionLinger >= TimeSpan.Zero && CompletionLinger <= TimeSpan.FromSeconds(1)
-        && Retention > TimeSpan.Zero;
+        && CompletionLinger >= TimeSpan.Zero && CompletionLinger <= TimeSpan.FromSeconds(1);
 }

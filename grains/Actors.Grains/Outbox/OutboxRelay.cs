@@ -20,7 +20,6 @@ public sealed partial class OutboxRelay(
     IClusterClient cluster, OutboxStore store, OutboxSignal signal, GrainMetrics metrics, IOptions<OutboxOptions> options,
     IHostApplicationLifetime lifetime, ILogger<OutboxRelay> logger) : BackgroundService
 {
-    private static readonly TimeSpan PurgePeriod = TimeSpan.FromHours(1);
     private readonly OutboxOptions _options = options.Value;
 
     /// <summary>This relay's name in leased_by: unique per process, so a restarted silo never counts its predecessor's leases.</summary>
@@ -43,7 +42,6 @@ public sealed partial class OutboxRelay(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         var stop = stopping.Token;
         var streams = cluster.GetStreamProvider(StreamNames.Provider);
-        var purgeAt = DateTimeOffset.UtcNow + TimeSpan.FromMinutes(1);
         while (!stop.IsCancellationRequested)
         {
             var claimed = 0;
@@ -56,12 +54,6 @@ public sealed partial class OutboxRelay(
                     await DispatchAsync(streams, batch).ConfigureAwait(false);
                 }
 
-                if (DateTimeOffset.UtcNow >= purgeAt)
-                {
-                    purgeAt = DateTimeOffset.UtcNow + PurgePeriod;
-                    var purged = await store.PurgeAsync().ConfigureAwait(false);
-                    LogPurged(logger, purged);
-                }
             }
             catch (StoreUnavailableException ex)
             {
@@ -170,6 +162,4 @@ public sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand event {EventId} to its consumer: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, Guid eventId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Purged {Count} processed outbox events past retention")]
-    private static partial void LogPurged(ILogger logger, int count);
 }

@@ -23,7 +23,7 @@ public sealed class OutboxStore
 
     // $1 relay, $2 batch size, $3 lease, $4 most events in flight for this relay. Claiming pushes
     // next_attempt_at one lease ahead: the event is due again only if nobody finishes it meanwhile.
-    private const string ClaimSql = """
+    internal const string ClaimSql = """
         WITH due AS (
             SELECT seq FROM outbox
             WHERE processed_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at <= now()
@@ -73,11 +73,6 @@ public sealed class OutboxStore
         SELECT event_id, event_type, aggregate_id, attempts, dead_lettered_at, last_error
         FROM outbox WHERE dead_lettered_at IS NOT NULL
         ORDER BY dead_lettered_at, seq LIMIT $1
-        """;
-
-    private const string PurgeSql = """
-        DELETE FROM outbox WHERE seq IN (
-            SELECT seq FROM outbox WHERE processed_at IS NOT NULL AND processed_at < now() - $1 LIMIT 10000)
         """;
 
     public Task<List<ClaimedEvent>> ClaimAsync(string relay) =>
@@ -141,14 +136,6 @@ public sealed class OutboxStore
             Sql.Command(connection, DeadLettersSql, Sql.Value(limit)),
             r => new DeadLetter(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetFieldValue<DateTimeOffset>(4),
                 r.IsDBNull(5) ? null : r.GetString(5)), ct));
-
-    /// <summary>Deletes processed events older than the retention, a bounded batch at a time; answers how many.</summary>
-    public Task<int> PurgeAsync() =>
-        _database.WriteAsync("outbox.purge", async (connection, ct) =>
-        {
-            await using var command = Sql.Command(connection, PurgeSql, Sql.Value(_options.Retention));
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        });
 
     /// <summary>Base × 2^(attempt − 1), capped, then a random share between half and all of it (jitter).</summary>
     public TimeSpan RetryDelay(int attempt)
