@@ -42,13 +42,24 @@ internal sealed partial class UnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Temporarily unavailable; retry later.",
-                Detail = exception is StoreUnavailableException { OutcomeUnknown: true }
+                Detail = OutcomeUnknown(httpContext.Request, exception)
                     ? "The change may or may not have been saved: retry with the same Idempotency-Key, or read before retrying."
                     : null,
                 Extensions = { ["code"] = code },
             },
         }).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether a change may have been made: the database said so, or a write's grain call ran out of
+    /// time or lost its silo after it was sent (the grain may have committed before the answer was lost).
+    /// </summary>
+    private static bool OutcomeUnknown(HttpRequest request, Exception exception) => exception switch
+    {
+        StoreUnavailableException store => store.OutcomeUnknown,
+        TimeoutException or SiloUnavailableException => !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method),
+        _ => false,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answering 503 {Code}: {ExceptionType}: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string code, string exceptionType, string reason);

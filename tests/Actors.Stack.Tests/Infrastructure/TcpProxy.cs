@@ -6,8 +6,9 @@ namespace Actors.Stack.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback TCP forwarder placed between the stack and PostgreSQL or Redis, so a test can make the
-/// server unreachable for the stack alone (connections reset, new ones refused) and bring it back, while
-/// the real server keeps running for every other test.
+/// server unreachable for the stack alone (connections reset, new ones refused), or silent (connections
+/// stay open and nothing comes back), and bring it back, while the real server keeps running for every
+/// other test.
 /// </summary>
 internal sealed class TcpProxy : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ internal sealed class TcpProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<TcpClient, byte> _connections = new();
     private TcpListener? _listener;
     private CancellationTokenSource _stop = new();
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     public TcpProxy(IPEndPoint target)
     {
@@ -49,9 +51,16 @@ internal sealed class TcpProxy : IAsyncDisposable
         _connections.Clear();
     }
 
-    /// <summary>Accepts and forwards connections again.</summary>
+    /// <summary>
+    /// Stops forwarding without closing anything: connections stay open and accepted, bytes sent wait
+    /// here, and no answer comes back, as when a server or the network between hangs.
+    /// </summary>
+    public void Hang() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Accepts and forwards connections again; after a hang, the bytes held are delivered.</summary>
     public void Restore()
     {
+        _flowing.TrySetResult();
         if (_listener is null)
         {
             _stop = new CancellationTokenSource();
@@ -93,6 +102,25 @@ internal sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
+    // Copies while not hung; what is read during a hang waits for Restore.
+    private async Task Pump(Stream from, Stream to, CancellationToken stop)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, stop)) > 0)
+        {
+            await _flowing.Task.WaitAsync(stop);
+            await to.WriteAsync(buffer.AsMemory(0, read), stop);
+        }
+    }
+
     private async Task Forward(TcpClient inbound, CancellationToken stop)
     {
         var outbound = new TcpClient();
@@ -101,8 +129,8 @@ internal sealed class TcpProxy : IAsyncDisposable
         try
         {
             await outbound.ConnectAsync(_target, stop);
-            var a = inbound.GetStream().CopyToAsync(outbound.GetStream(), stop);
-            var b = outbound.GetStream().CopyToAsync(inbound.GetStream(), stop);
+            var a = Pump(inbound.GetStream(), outbound.GetStream(), stop);
+            var b = Pump(outbound.GetStream(), inbound.GetStream(), stop);
             await Task.WhenAny(a, b);
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
