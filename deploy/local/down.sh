@@ -11,10 +11,12 @@ for f in "$RUN"/silo*.pid; do [ -e "$f" ] && stop_process "$f"; done
 rm -f "$RUN/stack.env"
 # Only the Redis up.sh started: the server on the port must report the pid recorded at its start.
 if [ -f "$ACTORS_STATE/redis/redis.pid" ]; then
+  ensure_secrets
+  port="$(cat "$ACTORS_STATE/redis/port" 2>/dev/null || echo "$REDIS_PORT")"
   ours="$(cat "$ACTORS_STATE/redis/redis.pid")"
-  theirs="$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')"
+  theirs="$(redis_as_us "$port" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')"
   if [ -n "$theirs" ] && [ "$theirs" = "$ours" ]; then
-    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+    redis_as_us "$port" shutdown >/dev/null 2>&1 || true
     log "stopped Redis"
   fi
   rm -f "$ACTORS_STATE/redis/redis.pid"

@@ -51,6 +51,10 @@ ensure_secrets() {
       } > "$file"
     )
   fi
+  # Added to secrets files made before Redis required a password.
+  if ! grep -q '^REDIS_PASSWORD=' "$file"; then
+    (umask 077; echo "REDIS_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32)" >> "$file")
+  fi
   # shellcheck disable=SC1090
   . "$file"
 }
@@ -93,28 +97,76 @@ postgres_connection_string() {
   echo "Host=$PG_HOST;Port=$PG_PORT;Database=$1;Username=$PG_USER;Password=$PG_PASSWORD;Timeout=3;Command Timeout=5;Maximum Pool Size=8;Max Auto Prepare=32;Keepalive=30"
 }
 
+# Redis requires a password: the ACL user REDIS_USER with REDIS_PASSWORD (from .local/secrets.env);
+# the default user is off, so nothing gets in anonymously.
+REDIS_USER="${REDIS_USER:-actors}"
+
 redis_connection_string() {
-  echo "$REDIS_HOST:$REDIS_PORT,abortConnect=false,connectTimeout=2000"
+  echo "$REDIS_HOST:$REDIS_PORT,user=$REDIS_USER,password=$REDIS_PASSWORD,abortConnect=false,connectTimeout=2000"
+}
+
+# redis_as_us PORT ARGS...: redis-cli as this checkout's user (the password travels in the
+# environment, never on a command line).
+redis_as_us() {
+  local port="$1"; shift
+  REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --no-auth-warning -h "$REDIS_HOST" -p "$port" --user "$REDIS_USER" "$@"
+}
+
+# Whether the Redis on PORT is one this checkout can use: our user gets in and nobody else does.
+redis_is_ours() {
+  redis_as_us "$1" ping 2>/dev/null | grep -q PONG || return 1
+  ! redis-cli -h "$REDIS_HOST" -p "$1" ping 2>/dev/null | grep -q PONG
 }
 
 # Redis holds cluster membership, so it must persist (AOF): a Redis that forgets its data after a
-# restart can leave silos waiting on members that no longer exist.
+# restart can leave silos waiting on members that no longer exist. REDIS_PORT first; when a Redis
+# there is another checkout's (or one that lets anyone in), a port of this checkout's own.
 ensure_redis() {
-  if redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
-    if [ "$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config get appendonly | tail -n 1)" != yes ]; then
-      log "Redis on $REDIS_HOST:$REDIS_PORT runs without AOF; turning appendonly on"
-      redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config set appendonly yes >/dev/null
-      # Also in its config file, or the next restart forgets it (and with it the membership table).
-      redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" config rewrite >/dev/null \
-        || log "warning: could not persist appendonly in that Redis's config file; set 'appendonly yes' there"
+  local port fallback
+  fallback=$((6380 + $(printf '%s' "$ACTORS_STATE" | cksum | cut -d' ' -f1) % 500))
+  for port in "$REDIS_PORT" "$fallback"; do
+    if redis_is_ours "$port"; then
+      REDIS_PORT="$port"
+      if [ "$(redis_as_us "$port" config get appendonly | tail -n 1)" != yes ]; then
+        log "Redis on $REDIS_HOST:$port runs without AOF; turning appendonly on"
+        redis_as_us "$port" config set appendonly yes >/dev/null
+        # Also in its config file, or the next restart forgets it (and with it the membership table).
+        redis_as_us "$port" config rewrite >/dev/null \
+          || log "warning: could not persist appendonly in that Redis's config file; set 'appendonly yes' there"
+      fi
+      return 0
     fi
-    return 0
-  fi
-  local dir="$ACTORS_STATE/redis"
+    if started_by_us_without_password "$port"; then
+      log "restarting this checkout's Redis on $REDIS_HOST:$port with a password"
+      redis-cli -h "$REDIS_HOST" -p "$port" shutdown >/dev/null 2>&1 || true
+      sleep 0.5
+    fi
+    if ! redis-cli -h "$REDIS_HOST" -p "$port" ping >/dev/null 2>&1; then
+      start_redis "$port"
+      return 0
+    fi
+    log "the Redis on $REDIS_HOST:$port is not this checkout's (it refuses our password or lets anyone in)"
+  done
+  die "no Redis of this checkout could be started on $REDIS_HOST:$REDIS_PORT or $fallback; stop the other one or set REDIS_PORT"
+}
+
+# A Redis this checkout started before Redis required a password: anyone gets in, and it runs
+# under the pid this checkout recorded.
+started_by_us_without_password() {
+  [ -f "$ACTORS_STATE/redis/redis.pid" ] || return 1
+  local theirs
+  theirs="$(redis-cli -h "$REDIS_HOST" -p "$1" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')"
+  [ -n "$theirs" ] && [ "$theirs" = "$(cat "$ACTORS_STATE/redis/redis.pid")" ]
+}
+
+start_redis() {
+  local port="$1" dir="$ACTORS_STATE/redis"
   mkdir -p "$dir"
-  cat > "$dir/redis.conf" <<CONF
+  (
+    umask 077
+    cat > "$dir/redis.conf" <<CONF
 bind $REDIS_HOST
-port $REDIS_PORT
+port $port
 protected-mode yes
 daemonize yes
 dir $dir
@@ -123,11 +175,16 @@ logfile $dir/redis.log
 appendonly yes
 appendfsync everysec
 save ""
+user default off
+user $REDIS_USER on >$REDIS_PASSWORD ~* &* +@all
 CONF
-  log "starting Redis on $REDIS_HOST:$REDIS_PORT (AOF in $dir)"
+  )
+  log "starting Redis on $REDIS_HOST:$port (password required, AOF in $dir)"
   redis-server "$dir/redis.conf"
+  echo "$port" > "$dir/port"
+  REDIS_PORT="$port"
   for _ in $(seq 1 40); do
-    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
+    redis_as_us "$port" ping 2>/dev/null | grep -q PONG && return 0
     sleep 0.25
   done
   die "Redis did not start; see $dir/redis.log"

@@ -23,6 +23,8 @@ fi
 
 bash "$ACTORS_ROOT/deploy/local/up.sh" >/dev/null
 ensure_secrets
+# The Redis port the stack uses (this checkout's own when another Redis holds the default).
+. "$ACTORS_STATE/run/stack.env"
 GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/${CONFIGURATION:-Release}/net10.0/Actors.Gateway.dll"
 export ConnectionStrings__Redis="$(redis_connection_string)" Cluster__ClusterId="${CLUSTER_ID:-actors-local}" \
   Auth__SigningKey="$AUTH_SIGNING_KEY" Logging__LogLevel__Default=Warning
