@@ -23,6 +23,7 @@ ensure_secrets
 ensure_postgres
 ensure_database "$TEST_DATABASE" fresh
 ensure_redis
+ensure_cluster_tls
 # Stack tests give every stack of processes a database of its own (each runs an outbox relay, and
 # relays of different stacks must not take each other's events), named "$TEST_DATABASE"_stack_...:
 # the test role creates them. Leftovers of an earlier run of this test database are dropped; another
@@ -34,6 +35,8 @@ SQL
 
 export ACTORS_TEST_POSTGRES="$(postgres_connection_string "$TEST_DATABASE")"
 export ACTORS_TEST_REDIS="$(redis_connection_string)"
+# The development authority and members' certificate for the stacks that run with mutual TLS.
+export ACTORS_TEST_TLS="$ACTORS_STATE/tls"
 
 log "building ($CONFIGURATION)"
 dotnet build "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v:q

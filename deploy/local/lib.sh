@@ -27,6 +27,7 @@ ensure_packages() {
   command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
   command -v psql         >/dev/null || missing+=(postgresql-client)
   command -v curl         >/dev/null || missing+=(curl)
+  command -v openssl      >/dev/null || missing+=(openssl)
   command -v dotnet       >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH): https://dot.net"
   [ ${#missing[@]} -eq 0 ] && return 0
   if is_root; then
@@ -206,6 +207,7 @@ stack_settings() {
   SILO_PORT_BASE="${SILO_PORT_BASE:-11111}"
   SILO_GATEWAY_PORT_BASE="${SILO_GATEWAY_PORT_BASE:-30000}"
   SILO_HTTP_PORT_BASE="${SILO_HTTP_PORT_BASE:-8081}"
+  CLUSTER_TLS="${CLUSTER_TLS:-1}"   # 0: silos and gateways talk without TLS (to measure what it costs)
   SILO_DLL="$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll"
   GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll"
 }
@@ -217,7 +219,7 @@ save_stack_settings() {
   mkdir -p "$RUN"
   local name
   for name in GATEWAY_PORT GATEWAY_PORT_BASE CONFIGURATION DATABASE CLUSTER_ID SILO_PORT_BASE \
-              SILO_GATEWAY_PORT_BASE SILO_HTTP_PORT_BASE PG_HOST PG_PORT PG_USER REDIS_HOST REDIS_PORT; do
+              SILO_GATEWAY_PORT_BASE SILO_HTTP_PORT_BASE PG_HOST PG_PORT PG_USER REDIS_HOST REDIS_PORT CLUSTER_TLS; do
     printf '%s=%q\n' "$name" "${!name}"
   done > "$RUN/stack.env"
 }
@@ -229,8 +231,24 @@ load_stack_settings() {
   stack_settings
 }
 
+# The cluster's mutual TLS: a development authority and a members' certificate, made once per
+# checkout in .local/tls (deploy/local/certs.sh).
+ensure_cluster_tls() {
+  bash "$ACTORS_ROOT/deploy/local/certs.sh" "$ACTORS_STATE/tls"
+}
+
+# What a silo, a gateway or any other cluster client needs to join over mutual TLS.
+export_cluster_tls_environment() {
+  export ClusterTls__CertificatePath="$ACTORS_STATE/tls/tls.crt" ClusterTls__KeyPath="$ACTORS_STATE/tls/tls.key" \
+    ClusterTls__AuthorityPath="$ACTORS_STATE/tls/ca.crt"
+}
+
 # The environment every silo and the gateway get (each adds its own ports and name).
 export_stack_environment() {
+  if [ "$CLUSTER_TLS" = 1 ]; then
+    ensure_cluster_tls
+    export_cluster_tls_environment
+  fi
   export ConnectionStrings__Postgres; ConnectionStrings__Postgres="$(postgres_connection_string "$DATABASE")"
   export ConnectionStrings__Redis; ConnectionStrings__Redis="$(redis_connection_string)"
   export Cluster__ClusterId="$CLUSTER_ID"

@@ -35,7 +35,8 @@ $(for i in $(running_silos); do
   echo "  silo$i         $(silo_http_url "$i")/health/ready   silo port $((SILO_PORT_BASE + i)), gateway port $((SILO_GATEWAY_PORT_BASE + i))"
 done)
   PostgreSQL    $PG_HOST:$PG_PORT database $DATABASE, user $PG_USER (password in .local/secrets.env)
-  Redis         $REDIS_HOST:$REDIS_PORT (AOF on)
+  Redis         $REDIS_HOST:$REDIS_PORT (AOF on, user $REDIS_USER, password in .local/secrets.env)
+  Cluster TLS   silos and gateways use .local/tls (mutual TLS; authority ca.crt)
   Mail          ${Email__SmtpHost:-$Email__PickupDirectory (.eml files; set Email__SmtpHost to send over SMTP)}
   Logs          $RUN/*.log
   More silos    deploy/local/silo.sh add   (remove one: deploy/local/silo.sh remove)

@@ -41,6 +41,7 @@ public static class SiloHostingExtensions
             orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name ?? $"{Environment.MachineName}-{silo.SiloPort}");
             orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIP), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyAddress);
             orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            orleans.UseActorsClusterTls(builder.Configuration);
             orleans.Configure<GrainCollectionOptions>(o =>
             {
                 o.CollectionAge = silo.CollectionAge;

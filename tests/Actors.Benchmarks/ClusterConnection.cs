@@ -1,3 +1,4 @@
+using Actors.ServiceDefaults;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -19,6 +20,7 @@ internal static class ClusterConnection
                 o.ServiceId = serviceId;
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            client.UseActorsClusterTls(builder.Configuration);
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -28,6 +28,7 @@ bash "$ACTORS_ROOT/deploy/local/up.sh" >/dev/null
 ensure_secrets
 # The Redis port the stack uses (this checkout's own when another Redis holds the default).
 . "$ACTORS_STATE/run/stack.env"
+[ "$CLUSTER_TLS" = 1 ] && export_cluster_tls_environment
 if [ "$ONLY" = background ]; then
   SILO_DLL="$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll"
   BENCH_DLL="$ACTORS_ROOT/tests/Actors.Benchmarks/bin/$CONFIGURATION/net10.0/Actors.Benchmarks.dll"

@@ -25,6 +25,7 @@ bash "$ACTORS_ROOT/deploy/local/up.sh" >/dev/null
 ensure_secrets
 # The Redis port the stack uses (this checkout's own when another Redis holds the default).
 . "$ACTORS_STATE/run/stack.env"
+[ "$CLUSTER_TLS" = 1 ] && export_cluster_tls_environment
 GATEWAY_DLL="$ACTORS_ROOT/client/Actors.Gateway/bin/${CONFIGURATION:-Release}/net10.0/Actors.Gateway.dll"
 export ConnectionStrings__Redis="$(redis_connection_string)" Cluster__ClusterId="${CLUSTER_ID:-actors-local}" \
   Auth__SigningKey="$AUTH_SIGNING_KEY" Logging__LogLevel__Default=Warning

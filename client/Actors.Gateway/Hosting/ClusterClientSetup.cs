@@ -1,4 +1,5 @@
 using Actors.Grains;
+using Actors.ServiceDefaults;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -31,6 +32,7 @@ internal static partial class ClusterClientSetup
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = gateway.GatewayListRefreshPeriod);
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
+            client.UseActorsClusterTls(configuration);
             client.AddActivityPropagation();
             // Post views travel to the silos' aggregators on a stream.
             client.AddMemoryStreams(StreamNames.Provider);

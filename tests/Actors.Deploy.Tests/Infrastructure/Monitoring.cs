@@ -61,7 +61,8 @@ internal static partial class DeployGuide
     public const string File = "deploy/README.md";
 
     /// <summary>
-    /// Secrets the guide creates with <c>kubectl create secret generic NAME --from-literal=KEY=...</c>, with the
+    /// Secrets the guide creates with <c>kubectl create secret generic NAME --from-literal=KEY=...</c> (or
+    /// <c>--from-file=KEY=...</c>), with the
     /// keys that every such command for that name creates (an operator may follow any one of them).
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> OperatorSecrets()
@@ -85,6 +86,6 @@ internal static partial class DeployGuide
     [GeneratedRegex(@"create\s+secret\s+generic\s+(?<name>[a-z0-9.-]+)")]
     private static partial Regex CreateSecret();
 
-    [GeneratedRegex(@"--from-literal=(?<key>[A-Za-z0-9_.-]+)=")]
+    [GeneratedRegex(@"--from-(?:literal|file)=(?<key>[A-Za-z0-9_.-]+)=")]
     private static partial Regex LiteralKey();
 }

@@ -1,4 +1,6 @@
 using Actors.Grains;
+using Actors.ServiceDefaults;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,9 +18,13 @@ internal sealed class ClusterClient : IAsyncDisposable
 
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<ClusterClient> ConnectAsync(Deployment stack)
+    /// <param name="stack">The stack whose cluster to join.</param>
+    /// <param name="tls">ClusterTls settings (environment-variable names) to join with; by default the stack's own.</param>
+    public static async Task<ClusterClient> ConnectAsync(Deployment stack, IReadOnlyDictionary<string, string>? tls = null)
     {
         var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection((tls ?? stack.ClusterTlsSettings)
+            .Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleansClient(client =>
         {
@@ -29,6 +35,7 @@ internal sealed class ClusterClient : IAsyncDisposable
             });
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(TestEnvironment.Redis));
             client.AddMemoryStreams(StreamNames.Provider);
+            client.UseActorsClusterTls(builder.Configuration);
         });
         var host = builder.Build();
         await host.StartAsync();

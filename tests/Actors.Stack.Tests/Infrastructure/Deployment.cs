@@ -19,6 +19,7 @@ internal sealed class Deployment : IAsyncDisposable
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private IReadOnlyDictionary<string, string> _gatewaySettings = new Dictionary<string, string>();
     private IReadOnlyDictionary<string, string> _siloSettings = new Dictionary<string, string>();
+    private bool _clusterTls;
 
     private Deployment()
     {
@@ -78,13 +79,16 @@ internal sealed class Deployment : IAsyncDisposable
 
     /// <param name="gatewaySettings">Gateway configuration overrides (environment-variable names), e.g. tight rate limits.</param>
     /// <param name="siloSettings">Silo configuration overrides, likewise.</param>
+    /// <param name="clusterTls">Silos and gateways talk over mutual TLS with the development certificates.</param>
     public static async Task<Deployment> StartAsync(
-        int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null, IReadOnlyDictionary<string, string>? siloSettings = null)
+        int silos, IReadOnlyDictionary<string, string>? gatewaySettings = null, IReadOnlyDictionary<string, string>? siloSettings = null,
+        bool clusterTls = false)
     {
         var stack = new Deployment
         {
             _gatewaySettings = gatewaySettings ?? new Dictionary<string, string>(),
             _siloSettings = siloSettings ?? new Dictionary<string, string>(),
+            _clusterTls = clusterTls,
         };
         try
         {
@@ -137,6 +141,9 @@ internal sealed class Deployment : IAsyncDisposable
         await silo.WaitUntilHealthyAsync(probe, new Uri($"http://127.0.0.1:{ports.HttpPort}/health/ready"), StartTimeout);
         return silo;
     }
+
+    /// <summary>Where silo <paramref name="index"/> takes client (gateway) connections.</summary>
+    public IPEndPoint SiloGatewayEndpoint(int index) => new(IPAddress.Loopback, _siloPorts[index].GatewayPort);
 
     public Uri SiloHealth(int index, string check) => new($"http://127.0.0.1:{_siloPorts[index].HttpPort}/health/{check}");
 
@@ -276,7 +283,15 @@ internal sealed class Deployment : IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string> Common() => new()
+    /// <summary>The ClusterTls settings this stack's processes run with (empty when TLS is off).</summary>
+    public IReadOnlyDictionary<string, string> ClusterTlsSettings => !_clusterTls ? new Dictionary<string, string>() : new Dictionary<string, string>
+    {
+        ["ClusterTls__CertificatePath"] = Path.Combine(TestEnvironment.TlsDirectory, "tls.crt"),
+        ["ClusterTls__KeyPath"] = Path.Combine(TestEnvironment.TlsDirectory, "tls.key"),
+        ["ClusterTls__AuthorityPath"] = Path.Combine(TestEnvironment.TlsDirectory, "ca.crt"),
+    };
+
+    private Dictionary<string, string> Common() => new(ClusterTlsSettings)
     {
         ["ConnectionStrings__Postgres"] = PostgresThroughProxy,
         ["ConnectionStrings__Redis"] = RedisThroughProxy,

@@ -11,6 +11,9 @@ internal static class TestEnvironment
 
     public static string Redis => Required("ACTORS_TEST_REDIS");
 
+    /// <summary>The development authority (ca.crt) and members' certificate (tls.crt, tls.key) for stacks with mutual TLS.</summary>
+    public static string TlsDirectory => Required("ACTORS_TEST_TLS");
+
     public static string RepositoryRoot { get; } = FindRoot();
 
     private static string Configuration =>
