@@ -72,7 +72,8 @@ public static class ServiceCollectionExtensions
                 + "MaxAttempts >= 1, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024, CompletionLinger 0..1 s.")
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
-            .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set.")
+            .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set, "
+                + "and Security not None when Username is set (credentials only over TLS).")
             .ValidateOnStart();
         services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section)
             .Validate(o => o.IsValid(), "Analytics settings out of range: positive FlushInterval, MaxPendingPosts >= 1.")

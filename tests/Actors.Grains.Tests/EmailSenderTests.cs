@@ -1,6 +1,7 @@
 using Actors.Grains.Email;
 using Actors.Grains.Events;
 using Microsoft.Extensions.Options;
+using Actors.Tests.Mail;
 using MimeKit;
 
 namespace Actors.Grains.Tests;
@@ -24,6 +25,34 @@ public sealed class EmailSenderTests : IDisposable
         Assert.Equal("ada@example.test", message.To.Mailboxes.Single().Address);
         Assert.Contains("Ada &lt;Lovelace&gt;", message.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("@ada", message.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Credentials_are_never_sent_over_a_connection_the_server_left_unencrypted()
+    {
+        await using var smtp = new TestSmtpServer(offerLogin: true);
+        await using var sender = new EmailSender(Options.Create(new EmailOptions
+        {
+            SmtpHost = "127.0.0.1",
+            SmtpPort = smtp.Port,
+            Security = MailKit.Security.SecureSocketOptions.Auto, // STARTTLS only if offered: this server offers none
+            Username = "relay-user",
+            Password = "relay-secret",
+        }));
+        var signedUp = new UserSignedUp(Guid.CreateVersion7(), Guid.CreateVersion7(), "ada", "ada@example.test", "Ada", DateTimeOffset.UtcNow);
+
+        await Assert.ThrowsAsync<MailKit.Security.AuthenticationException>(() => sender.SendAsync(WelcomeEmail.Compose(signedUp, "Actors <welcome@actors.invalid>")));
+
+        Assert.Empty(smtp.Logins);
+        Assert.Empty(smtp.Received);
+    }
+
+    [Fact]
+    public void Settings_with_a_user_and_no_encryption_are_refused()
+    {
+        Assert.False(new EmailOptions { SmtpHost = "mail", Username = "relay-user", Security = MailKit.Security.SecureSocketOptions.None }.IsValid());
+        Assert.True(new EmailOptions { SmtpHost = "mail", Username = "relay-user", Security = MailKit.Security.SecureSocketOptions.StartTls }.IsValid());
+        Assert.True(new EmailOptions { SmtpHost = "mail", Security = MailKit.Security.SecureSocketOptions.None }.IsValid());
     }
 
     public void Dispose()

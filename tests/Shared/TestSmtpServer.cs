@@ -25,16 +25,22 @@ public sealed class TestSmtpServer : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedMail> _received = new();
     private readonly Task _running;
     private readonly ConcurrentDictionary<string, int> _failuresLeft = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentQueue<string> _logins = new();
 
-    public TestSmtpServer()
+    /// <param name="offerLogin">Offer AUTH on the plain connection (no TLS), recording every attempt.</param>
+    public TestSmtpServer(bool offerLogin = false)
     {
         Port = FreePort();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).AllowUnsecureAuthentication(offerLogin).AuthenticationRequired(false))
             .Build();
         var services = new ServiceProvider();
         services.Add(new Store(this));
+        if (offerLogin)
+        {
+            services.Add(new Recorder(this));
+        }
         _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
     }
 
@@ -47,6 +53,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public Func<string, bool> Refuses { get; set; } = _ => false;
 
     public IReadOnlyList<ReceivedMail> Received => [.. _received];
+
+    /// <summary>User names clients logged in with (only when the server offers login).</summary>
+    public IReadOnlyList<string> Logins => [.. _logins];
 
     /// <summary>The next <paramref name="count"/> messages to <paramref name="recipient"/> are answered "421 try again later".</summary>
     public void FailNext(string recipient, int count) => _failuresLeft[recipient] = count;
@@ -87,6 +96,15 @@ public sealed class TestSmtpServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class Recorder(TestSmtpServer server) : SmtpServer.Authentication.UserAuthenticator
+    {
+        public override Task<bool> AuthenticateAsync(ISessionContext context, string user, string password, CancellationToken cancellationToken)
+        {
+            server._logins.Enqueue(user);
+            return Task.FromResult(true);
+        }
     }
 
     private sealed class Store(TestSmtpServer server) : MessageStore

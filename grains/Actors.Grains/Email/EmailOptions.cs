@@ -15,6 +15,7 @@ public sealed class EmailOptions
     /// <summary>TLS: Auto (STARTTLS when offered), None, StartTls or SslOnConnect.</summary>
     public SecureSocketOptions Security { get; set; } = SecureSocketOptions.Auto;
 
+    /// <summary>Log in with this user; then the connection must be encrypted (Security not None, and a plain one is refused).</summary>
     public string? Username { get; set; }
 
     /// <summary>Secret: from configuration or the environment, never logged.</summary>
@@ -32,5 +33,6 @@ public sealed class EmailOptions
     public int MaxConnections { get; set; } = 4;
 
     public bool IsValid() => SmtpPort is > 0 and <= 65535 && Timeout > TimeSpan.Zero && MaxConnections >= 1
-        && !string.IsNullOrWhiteSpace(From) && !string.IsNullOrWhiteSpace(PickupDirectory);
+        && !string.IsNullOrWhiteSpace(From) && !string.IsNullOrWhiteSpace(PickupDirectory)
+        && (string.IsNullOrEmpty(Username) || Security != SecureSocketOptions.None);
 }

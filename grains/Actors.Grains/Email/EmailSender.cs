@@ -1,3 +1,4 @@
+using MailKit.Security;
 using System.Collections.Concurrent;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -56,6 +57,14 @@ public sealed class EmailSender(IOptions<EmailOptions> options) : IAsyncDisposab
                 await client.ConnectAsync(_options.SmtpHost, _options.SmtpPort, _options.Security, timeout.Token).ConfigureAwait(false);
                 if (!string.IsNullOrEmpty(_options.Username))
                 {
+                    // Credentials never cross the network in the clear: with Auto, a server that offers
+                    // no STARTTLS leaves the connection plain, and then nothing is sent.
+                    if (!client.IsSecure)
+                    {
+                        throw new AuthenticationException(
+                            $"The SMTP server {_options.SmtpHost}:{_options.SmtpPort} did not secure the connection; refusing to send credentials in the clear.");
+                    }
+
                     await client.AuthenticateAsync(_options.Username, _options.Password ?? string.Empty, timeout.Token).ConfigureAwait(false);
                 }
 
