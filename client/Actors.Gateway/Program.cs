@@ -27,7 +27,8 @@ builder.Services.AddHostedService<ViewPublisher>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJson.Default));
 builder.Services.AddHealthChecks()
     .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready])
-    .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+    // Not readiness: the gateway keeps the last silo list it read and serves while Redis is away.
+    .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Dependency]);
 
 var app = builder.Build();
 // First: everything after it (rate limits, logs) sees the caller behind a trusted proxy.

@@ -84,7 +84,8 @@ public static class SiloHostingExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<SiloMembershipHealthCheck>("membership", tags: [HealthTags.Startup, HealthTags.Ready])
             .AddCheck<PostgresHealthCheck>("postgres", tags: [HealthTags.Ready])
-            .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+            // Not readiness: a silo that knows the cluster serves while Redis is away.
+            .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Dependency]);
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthTransitionLogger>();
         builder.Services.Configure<HealthCheckPublisherOptions>(o =>
         {
