@@ -69,7 +69,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
             .Validate(o => o.IsValid(), "Outbox settings out of range: BatchSize 1..1000, MaxInFlight >= BatchSize, positive durations, "
-                + "MaxAttempts >= 1, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024, CompletionLinger 0..1 s.")
+                + "MaxFailures 1..100, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024, CompletionLinger 0..1 s.")
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
             .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set, "

@@ -18,7 +18,7 @@ internal static class OutboxCommands
                 foreach (var d in parked)
                 {
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{d.EventId}  {d.EventType,-20} aggregate {d.AggregateId}  {d.Attempts} attempts  parked {d.DeadLetteredAt:u}  {d.LastError}"));
+                        $"{d.EventId}  {d.EventType,-20} aggregate {d.AggregateId}  {d.Failures} failures in {d.Attempts} deliveries  parked {d.DeadLetteredAt:u}  {d.LastError}"));
                 }
 
                 output.WriteLine($"{parked.Count} dead-lettered event(s)");

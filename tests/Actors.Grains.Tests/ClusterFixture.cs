@@ -20,8 +20,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Authors with this many followers are merged at read time instead of fanned out.</summary>
     public const int FanOutLimit = 5;
 
-    /// <summary>Attempts before an outbox event is parked as dead-lettered.</summary>
-    public const int MaxAttempts = 3;
+    /// <summary>Failures before an outbox event is parked as dead-lettered.</summary>
+    public const int MaxFailures = 3;
 
     /// <summary>Where the silos send mail.</summary>
     public TestSmtpServer Smtp { get; } = new();
@@ -51,7 +51,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             host.Configuration["Email:Timeout"] = "00:00:05";
             // Retries within a test's patience: 0.2 s, 0.4 s, then parked after the third attempt.
             host.Configuration["Outbox:RetryBaseDelay"] = "00:00:00.200";
-            host.Configuration["Outbox:MaxAttempts"] = MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            host.Configuration["Outbox:MaxFailures"] = MaxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture);
             host.Configuration["Outbox:PollInterval"] = "00:00:00.100";
             host.Configuration["Outbox:Lease"] = "00:00:10";
             // Small enough that a test can make an author "widely followed"; trending refreshes quickly

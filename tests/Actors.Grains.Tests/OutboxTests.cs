@@ -63,7 +63,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
 
             var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
             var parked = Assert.Single(await store.DeadLettersAsync(1000), d => d.EventId == eventId);
-            Assert.Equal(ClusterFixture.MaxAttempts, parked.Attempts);
+            Assert.Equal(ClusterFixture.MaxFailures, parked.Failures);
             Assert.Contains("550", parked.LastError, StringComparison.Ordinal);
             Assert.DoesNotContain(fixture.Smtp.Received, m => m.UserId == id.ToString());
 
@@ -202,6 +202,56 @@ public sealed class OutboxTests(ClusterFixture fixture)
         Data.OutboxEntry.Decode(claimed.EventType, claimed.Payload) is { } e ? e.AggregateId : Guid.Empty;
 
     [Fact]
+    public async Task A_failure_that_retrying_cannot_fix_parks_the_event_at_once()
+    {
+        // An address MimeKit cannot parse: the message can never be composed, however often it is tried.
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var id = Fresh.Id();
+        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User($"{tag}@b@c.test"), null);
+
+        var eventId = await Eventually.Until(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
+        var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
+        var parked = Assert.Single(await store.DeadLettersAsync(1000), d => d.EventId == eventId);
+        Assert.Equal(1, parked.Failures);
+        Assert.Contains("ParseException", parked.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deliveries_lost_with_their_silo_are_no_failures_only_failed_ones_count()
+    {
+        // Delivered five times whose leases ran out (a silo died each time), never failed: the next
+        // failure is the first, and it parks nothing while MaxFailures (3) allows more.
+        var eventId = Guid.CreateVersion7();
+        await TestDatabase.ExecuteAsync(fixture.Db, """
+            INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at, attempts, next_attempt_at)
+            VALUES ($1, 'Unrouted', gen_random_uuid(), '{}', now(), 5, now() + interval '1 hour')
+            """, eventId);
+        // Retries an hour apart, so no relay claims the event while the test looks at it.
+        var store = new OutboxStore(fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Data.Database>(), Options.Create(new OutboxOptions
+        {
+            MaxFailures = ClusterFixture.MaxFailures, RetryBaseDelay = TimeSpan.FromHours(1), RetryMaxDelay = TimeSpan.FromHours(1),
+        }));
+
+        Assert.False(await store.FailAsync(eventId, attempt: 5, "connection reset"));
+
+        Assert.Equal(1, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT failures FROM outbox WHERE event_id = $1", eventId));
+        Assert.Null(await TestDatabase.ScalarAsync<DateTimeOffset?>(fixture.Db, "SELECT dead_lettered_at FROM outbox WHERE event_id = $1", eventId));
+        await TestDatabase.ExecuteAsync(fixture.Db, "DELETE FROM outbox WHERE event_id = $1", eventId);
+    }
+
+    [Fact]
+    public void With_the_default_schedule_a_ten_minute_outage_parks_nothing()
+    {
+        var defaults = new OutboxOptions();
+        var store = new OutboxStore(fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Data.Database>(), Options.Create(defaults));
+
+        // The least time between the first failure and the one that parks: every delay at its shortest.
+        var shortest = Enumerable.Range(1, defaults.MaxFailures - 1).Aggregate(TimeSpan.Zero, (sum, k) => sum + store.ShortestRetryDelay(k));
+
+        Assert.True(shortest > TimeSpan.FromMinutes(10), $"the retries of an event span only {shortest}");
+    }
+
+    [Fact]
     public void Retry_delays_grow_exponentially_with_jitter_up_to_the_cap()
     {
         var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
@@ -209,6 +259,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         {
             var ceiling = 200 * Math.Pow(2, attempt - 1);
             var delays = Enumerable.Range(0, 200).Select(_ => store.RetryDelay(attempt).TotalMilliseconds).ToList();
+            Assert.Equal(ceiling / 2, store.ShortestRetryDelay(attempt).TotalMilliseconds);
             Assert.All(delays, d => Assert.InRange(d, ceiling / 2, ceiling));
             Assert.True(delays.Distinct().Count() > 100, "delays are jittered");
         }

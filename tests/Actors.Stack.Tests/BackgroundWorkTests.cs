@@ -116,7 +116,7 @@ public sealed class BackgroundWorkCrashTests(ITestOutputHelper output)
             ["Outbox__Lease"] = "00:00:05",
             ["Outbox__RetryBaseDelay"] = "00:00:00.200",
             ["Outbox__RetryMaxDelay"] = "00:00:05",
-            ["Outbox__MaxAttempts"] = "30",
+            ["Outbox__MaxFailures"] = "30",
             ["Outbox__Partitions"] = Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         var (author, asAuthor, _) = await stack.NewUserAsync();

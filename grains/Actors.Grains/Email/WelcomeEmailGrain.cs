@@ -24,6 +24,12 @@ public sealed class WelcomeEmailGrain(
     // A second email is visible to the user: a stale or repeated delivery is skipped, not sent again.
     protected override bool ExternalEffect => true;
 
+    // The mail server's answers and dropped connections may change with time; a message that cannot be
+    // composed (an address MimeKit cannot parse) never will.
+    protected override bool IsTransient(Exception exception) => exception is SmtpCommandException or SmtpProtocolException
+        or MailKit.ServiceNotConnectedException or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException
+        || base.IsTransient(exception);
+
     protected override string Describe(Exception exception) => exception is SmtpCommandException smtp
         ? $"SMTP {(int)smtp.StatusCode} ({smtp.ErrorCode}): {smtp.Message}"
         : base.Describe(exception);

@@ -1,4 +1,4 @@
 namespace Actors.Grains.Outbox;
 
 /// <summary>A parked event, as the operator's list shows it.</summary>
-public sealed record DeadLetter(Guid EventId, string EventType, Guid AggregateId, int Attempts, DateTimeOffset DeadLetteredAt, string? LastError);
+public sealed record DeadLetter(Guid EventId, string EventType, Guid AggregateId, int Attempts, int Failures, DateTimeOffset DeadLetteredAt, string? LastError);

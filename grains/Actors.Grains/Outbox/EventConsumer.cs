@@ -37,6 +37,14 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
     /// </summary>
     protected virtual bool ExternalEffect => false;
 
+    /// <summary>
+    /// Whether retrying can help: the database or the network was away, or an operation timed out. Any
+    /// other exception is a defect of the event or of the code, and the event is parked at once rather
+    /// than retried; an operator replays it after the fix.
+    /// </summary>
+    protected virtual bool IsTransient(Exception exception) => exception is StoreUnavailableException or TimeoutException
+        or OperationCanceledException or IOException or System.Net.Sockets.SocketException or OrleansException;
+
     /// <summary>The failure as the outbox records it (last_error), for operators reading dead letters.</summary>
     protected virtual string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
 
@@ -63,7 +71,7 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
             string outcome;
             try
             {
-                outcome = await store.FailAsync(e.EventId, item.Attempt, Describe(ex))
+                outcome = await store.FailAsync(e.EventId, item.Attempt, Describe(ex), permanent: !IsTransient(ex))
                     ? "dead_lettered" : "retry";
             }
             catch (StoreUnavailableException)

@@ -23,10 +23,14 @@ public sealed class OutboxOptions
     /// <summary>How often an idle relay looks for due events; a write in the same silo wakes it at once.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Attempts before an event is parked as dead-lettered (an operator can replay it).</summary>
-    public int MaxAttempts { get; set; } = 8;
+    /// <summary>
+    /// Failed deliveries before an event is parked as dead-lettered (an operator can replay it). A
+    /// delivery lost with its silo is no failure. With the default delays the retries span 14 to 28
+    /// minutes, so an SMTP outage of ten minutes parks nothing.
+    /// </summary>
+    public int MaxFailures { get; set; } = 14;
 
-    /// <summary>Delay before the second attempt; it doubles each attempt, with jitter, up to <see cref="RetryMaxDelay"/>.</summary>
+    /// <summary>Delay after the first failure; it doubles each failure, with jitter (half to all of it), up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
@@ -45,7 +49,7 @@ public sealed class OutboxOptions
         && MaxInFlight >= BatchSize
         && Lease > TimeSpan.Zero
         && PollInterval > TimeSpan.Zero
-        && MaxAttempts >= 1
+        && MaxFailures is >= 1 and <= 100
         && RetryBaseDelay > TimeSpan.Zero
         && RetryMaxDelay >= RetryBaseDelay
         && Partitions is >= 1 and <= 1024

@@ -12,7 +12,7 @@ namespace Actors.Grains.Outbox;
 /// row is not due again until the lease runs out), so an event whose relay or consumer died is
 /// claimed again after <see cref="OutboxOptions.Lease"/>. An event is finished only by its consumer,
 /// after its effect is recorded; failures come back after exponential backoff with jitter and are
-/// parked as dead letters after <see cref="OutboxOptions.MaxAttempts"/>. Each relay keeps at most
+/// parked as dead letters after <see cref="OutboxOptions.MaxFailures"/> failures. Each relay keeps at most
 /// <see cref="OutboxOptions.MaxInFlight"/> events out at once, so a slow consumer builds a backlog in
 /// PostgreSQL (visible as actors_outbox_pending), never in memory.
 /// </summary>
@@ -105,7 +105,8 @@ public sealed partial class OutboxRelay(
         {
             if (Data.OutboxEntry.Decode(claimed.EventType, claimed.Payload) is not { } e)
             {
-                publishing.Add(FailAsync(claimed, $"unknown event type {claimed.EventType}"));
+                // No version of this code reads it: retrying cannot help.
+                publishing.Add(FailAsync(claimed, $"unknown event type {claimed.EventType}", permanent: true));
             }
             else if (EventRoutes.ConsumerOf(e) is not { } consumer)
             {
@@ -139,11 +140,11 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    private async Task FailAsync(ClaimedEvent claimed, string reason)
+    private async Task FailAsync(ClaimedEvent claimed, string reason, bool permanent = false)
     {
         try
         {
-            await store.FailAsync(claimed.EventId, claimed.Attempt, reason).ConfigureAwait(false);
+            await store.FailAsync(claimed.EventId, claimed.Attempt, reason, permanent).ConfigureAwait(false);
         }
         catch (StoreUnavailableException)
         {

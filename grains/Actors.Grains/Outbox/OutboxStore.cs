@@ -53,24 +53,25 @@ public sealed class OutboxStore
         RETURNING event_id
         """;
 
-    // $1 event, $2 error, $3 delay, $4 attempts allowed, $5 the failed delivery's attempt: a delivery
-    // whose lease ran out and was claimed again since changes nothing. Answers true when the event is
-    // now parked.
+    // $1 event, $2 error, $3 the delay after each failure count (1-based), $4 failures allowed, $5 the
+    // failed delivery's attempt, $6 the failure is permanent (park at once). A delivery whose lease ran
+    // out and was claimed again since changes nothing. Answers true when the event is now parked.
     private const string FailSql = """
-        UPDATE outbox SET leased_until = NULL, last_error = left($2, 2000), next_attempt_at = now() + $3,
-            dead_lettered_at = CASE WHEN attempts >= $4 THEN now() END
+        UPDATE outbox SET leased_until = NULL, last_error = left($2, 2000), failures = failures + 1,
+            next_attempt_at = now() + $3[least(failures + 1, cardinality($3))],
+            dead_lettered_at = CASE WHEN $6 OR failures + 1 >= $4 THEN now() END
         WHERE event_id = $1 AND attempts = $5 AND processed_at IS NULL AND dead_lettered_at IS NULL
         RETURNING dead_lettered_at IS NOT NULL
         """;
 
     private const string ReplaySql = """
-        UPDATE outbox SET dead_lettered_at = NULL, attempts = 0, next_attempt_at = now(), leased_until = NULL, last_error = NULL
+        UPDATE outbox SET dead_lettered_at = NULL, attempts = 0, failures = 0, next_attempt_at = now(), leased_until = NULL, last_error = NULL
         WHERE dead_lettered_at IS NOT NULL AND ($1::uuid IS NULL OR event_id = $1)
         RETURNING event_id
         """;
 
     private const string DeadLettersSql = """
-        SELECT event_id, event_type, aggregate_id, attempts, dead_lettered_at, last_error
+        SELECT event_id, event_type, aggregate_id, attempts, failures, dead_lettered_at, last_error
         FROM outbox WHERE dead_lettered_at IS NOT NULL
         ORDER BY dead_lettered_at, seq LIMIT $1
         """;
@@ -114,14 +115,17 @@ public sealed class OutboxStore
         });
 
     /// <summary>
-    /// Schedules the next attempt with exponential backoff and jitter; true when the event was parked
-    /// instead. Only the event's latest claim counts: a stale delivery's failure changes nothing.
+    /// Counts a failure and schedules the next attempt with exponential backoff and jitter; true when the
+    /// event was parked instead: after <see cref="OutboxOptions.MaxFailures"/> failures, or at once when
+    /// the failure is <paramref name="permanent"/> (retrying cannot help). Only the event's latest claim
+    /// counts: a stale delivery's failure changes nothing.
     /// </summary>
-    public Task<bool> FailAsync(Guid eventId, int attempt, string error) =>
+    public Task<bool> FailAsync(Guid eventId, int attempt, string error, bool permanent = false) =>
         _database.WriteAsync("outbox.fail", async (connection, ct) =>
         {
+            var delays = Enumerable.Range(1, _options.MaxFailures).Select(RetryDelay).ToArray();
             await using var command = Sql.Command(connection, FailSql,
-                Sql.Value(eventId), Sql.Value(error), Sql.Value(RetryDelay(attempt)), Sql.Value(_options.MaxAttempts), Sql.Value(attempt));
+                Sql.Value(eventId), Sql.Value(error), Sql.Value(delays), Sql.Value(_options.MaxFailures), Sql.Value(attempt), Sql.Value(permanent));
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
         });
 
@@ -134,14 +138,17 @@ public sealed class OutboxStore
     public Task<List<DeadLetter>> DeadLettersAsync(int limit) =>
         _database.ReadAsync("outbox.dead-letters", (connection, ct) => Sql.ReadAllAsync(
             Sql.Command(connection, DeadLettersSql, Sql.Value(limit)),
-            r => new DeadLetter(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetFieldValue<DateTimeOffset>(4),
-                r.IsDBNull(5) ? null : r.GetString(5)), ct));
+            r => new DeadLetter(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5),
+                r.IsDBNull(6) ? null : r.GetString(6)), ct));
 
-    /// <summary>Base × 2^(attempt − 1), capped, then a random share between half and all of it (jitter).</summary>
-    public TimeSpan RetryDelay(int attempt)
+    /// <summary>The delay after failure number <paramref name="failures"/>: between <see cref="ShortestRetryDelay"/> and twice it (jitter).</summary>
+    public TimeSpan RetryDelay(int failures) => ShortestRetryDelay(failures) * (1 + Random.Shared.NextDouble());
+
+    /// <summary>Half of base × 2^(failures − 1), capped at the largest delay: the least a retry waits.</summary>
+    public TimeSpan ShortestRetryDelay(int failures)
     {
-        var exponent = Math.Clamp(attempt - 1, 0, 30);
+        var exponent = Math.Clamp(failures - 1, 0, 30);
         var ceiling = Math.Min(_options.RetryMaxDelay.TotalMilliseconds, _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, exponent));
-        return TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+        return TimeSpan.FromMilliseconds(ceiling / 2);
     }
 }

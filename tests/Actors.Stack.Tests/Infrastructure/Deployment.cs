@@ -122,7 +122,7 @@ internal sealed class Deployment : IAsyncDisposable
             // A trending test sees its likes ranked within seconds, not after the production 10 s.
             ["Feed__TrendingRefresh"] = "00:00:01",
             // A failing event is parked after three quick attempts, within a test's patience.
-            ["Outbox__MaxAttempts"] = "3",
+            ["Outbox__MaxFailures"] = "3",
             ["Outbox__RetryBaseDelay"] = "00:00:00.200",
             // Welcome emails go over SMTP to the server this test process runs.
             ["Email__SmtpHost"] = "127.0.0.1",
