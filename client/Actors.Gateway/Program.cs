@@ -12,6 +12,7 @@ builder.AddActorsTelemetry("actors-gateway");
 builder.AddActorsClusterClient();
 builder.AddActorsGracefulShutdown();
 builder.AddActorsRequestLimits();
+builder.AddActorsManagementPort();
 builder.Services.AddActorsAuthentication();
 builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsCompression();
@@ -33,6 +34,7 @@ builder.Services.AddHealthChecks()
 var app = builder.Build();
 // First: everything after it (rate limits, logs) sees the caller behind a trusted proxy.
 app.UseActorsForwardedCallers();
+app.UseActorsManagementPort(app.Configuration);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (app.Configuration.GetValue(GatewayOptions.Section + ":" + nameof(GatewayOptions.EnableCompression), true))

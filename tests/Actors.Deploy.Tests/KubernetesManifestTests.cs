@@ -89,7 +89,10 @@ public sealed partial class KubernetesManifestTests
         var rendering = Rendering.Of(kustomization);
         foreach (var container in new[] { rendering.Silo.Main, rendering.Gateway.Main })
         {
-            var httpPorts = Urls.Ports(container.Setting("Urls"));
+            // A gateway with a management port answers probes there only.
+            var httpPorts = container.Setting("Gateway__ManagementPort") is { } management
+                ? [int.Parse(management, System.Globalization.CultureInfo.InvariantCulture)]
+                : Urls.Ports(container.Setting("Urls"));
             Assert.True(httpPorts.Count > 0, $"{container}: Urls sets no port.");
             foreach (var (probe, path) in new[] { ("startupProbe", "/health/startup"), ("readinessProbe", "/health/ready"), ("livenessProbe", "/health/live") })
             {
@@ -98,6 +101,26 @@ public sealed partial class KubernetesManifestTests
                 Assert.True(port is { } p && httpPorts.Contains(p) && container.Ports.ContainsValue(p),
                     $"{container}: {probe} port {port} is not the declared HTTP port ({string.Join(", ", httpPorts)}).");
             }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kustomizations))]
+    public void The_gateway_service_exposes_the_api_and_not_the_management_port(string kustomization)
+    {
+        var rendering = Rendering.Of(kustomization);
+        var gateway = rendering.Gateway.Main;
+        var management = int.Parse(gateway.Setting("Gateway__ManagementPort") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(management > 0, "the gateway has no management port of its own");
+        var services = rendering.OfKind("Service").Where(s =>
+            s.Node.StringMap("spec", "selector").All(l => rendering.Gateway.Labels.GetValueOrDefault(l.Key) == l.Value)
+            && s.Node.StringMap("spec", "selector").Count > 0).ToList();
+        Assert.NotEmpty(services);
+        foreach (var service in services)
+        {
+            var targets = service.Node.Items("spec", "ports").Select(p => gateway.ResolvePort(p.Text("targetPort") ?? p.Text("port"))).ToList();
+            Assert.DoesNotContain(management, targets.Cast<int>());
+            Assert.Contains(Urls.Ports(gateway.Setting("Urls"))[0], targets.Cast<int>());
         }
     }
 
@@ -396,8 +419,12 @@ public sealed partial class KubernetesManifestTests
             Assert.Equal("true", annotations.GetValueOrDefault("prometheus.io/scrape"));
             Assert.Equal("/metrics", annotations.GetValueOrDefault("prometheus.io/path"));
             var port = workload.Main.ResolvePort(annotations.GetValueOrDefault("prometheus.io/port"));
-            Assert.True(port is { } p && Urls.Ports(workload.Main.Setting("Urls")).Contains(p) && workload.Main.Ports.ContainsValue(p),
-                $"{workload}: prometheus.io/port {port} is not its HTTP port.");
+            // /metrics answers on the management port when there is one, else on the HTTP port.
+            var metricsPorts = workload.Main.Setting("Gateway__ManagementPort") is { } management
+                ? [int.Parse(management, System.Globalization.CultureInfo.InvariantCulture)]
+                : Urls.Ports(workload.Main.Setting("Urls"));
+            Assert.True(port is { } p && metricsPorts.Contains(p) && workload.Main.Ports.ContainsValue(p),
+                $"{workload}: prometheus.io/port {port} is not the port that serves /metrics.");
 
             // The job Prometheus gives the pod (relabelled from its component label) must be one the dashboard queries.
             var component = workload.Labels.GetValueOrDefault("app.kubernetes.io/component") ?? "";

@@ -36,8 +36,19 @@ public sealed class GatewayOptions : IValidatedSettings
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A port of its own for /metrics and /health/* (probes, Prometheus), on the same interfaces as the
+    /// API; the API does not answer there. Unset: they share the API's port.
+    /// </summary>
+    public int? ManagementPort { get; set; }
+
     public IEnumerable<string> Problems()
     {
+        if (ManagementPort is < 1 or > 65535)
+        {
+            yield return "Gateway:ManagementPort must be a port number (1 to 65535).";
+        }
+
         if (GrainCallTimeout <= TimeSpan.Zero)
         {
             yield return "Gateway:GrainCallTimeout must be above zero.";

@@ -171,7 +171,9 @@ internal sealed class Deployment : IAsyncDisposable
         var gateway = ServiceProcess.Start($"gateway{_extraGateways.Count + 2}", TestEnvironment.GatewayDll, settings);
         _extraGateways.Add(gateway);
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Http.Timeout };
-        await gateway.WaitUntilHealthyAsync(http, new Uri(http.BaseAddress, "/health/ready"), StartTimeout);
+        // With a management port of its own, the gateway answers probes only there.
+        var health = settings.TryGetValue("Gateway__ManagementPort", out var management) ? $"http://127.0.0.1:{management}" : $"http://127.0.0.1:{port}";
+        await gateway.WaitUntilHealthyAsync(http, new Uri($"{health}/health/ready"), StartTimeout);
         return (gateway, http);
     }
 
