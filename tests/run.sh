@@ -47,8 +47,23 @@ ConnectionStrings__Postgres="$ACTORS_TEST_POSTGRES" \
 
 rm -rf "$RESULTS"
 status=0
-dotnet test "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" --no-build -nologo \
-  --logger "trx;LogFilePrefix=actors" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=$?
+# Drills stop the machine's PostgreSQL for real, which every other stack shares: they run on their own,
+# after everything else. A run given its own arguments (a --filter) runs just what they select.
+# The drills get the commands that stop and start this PostgreSQL.
+if is_root; then as_root=(); else as_root=(sudo -n); fi
+export ACTORS_TEST_POSTGRES_STOP="${as_root[*]} pg_ctlcluster $PG_VERSION $PG_CLUSTER stop -m fast"
+export ACTORS_TEST_POSTGRES_START="${as_root[*]} pg_ctlcluster $PG_VERSION $PG_CLUSTER start"
+run_tests() {
+  dotnet test "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" --no-build -nologo \
+    --logger "trx;LogFilePrefix=actors" --logger "console;verbosity=normal" --results-directory "$RESULTS" "$@" || status=$?
+}
+if [ $# -gt 0 ]; then
+  run_tests "$@"
+else
+  run_tests --filter "Category!=Drill"
+  log "drills (PostgreSQL stopped for real; nothing else runs)"
+  run_tests --filter "Category=Drill"
+fi
 
 # Totals from every project's TRX report, so the line also counts tests of a crashed run.
 passed=0; failed=0; total=0

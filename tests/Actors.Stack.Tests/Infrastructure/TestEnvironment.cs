@@ -11,6 +11,11 @@ internal static class TestEnvironment
 
     public static string Redis => Required("ACTORS_TEST_REDIS");
 
+    /// <summary>Shell commands that stop and start the PostgreSQL every test uses (drills only).</summary>
+    public static string PostgresStop => Required("ACTORS_TEST_POSTGRES_STOP");
+
+    public static string PostgresStart => Required("ACTORS_TEST_POSTGRES_START");
+
     /// <summary>The development authority (ca.crt) and members' certificate (tls.crt, tls.key) for stacks with mutual TLS.</summary>
     public static string TlsDirectory => Required("ACTORS_TEST_TLS");
 
