@@ -37,6 +37,9 @@ app.UseActorsForwardedCallers();
 app.UseActorsManagementPort(app.Configuration);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// HEAD runs as the GET it mirrors: rewritten before routing picks the endpoint.
+app.UseHeadAsGet();
+app.UseRouting();
 if (app.Configuration.GetValue(GatewayOptions.Section + ":" + nameof(GatewayOptions.EnableCompression), true))
 {
     app.UseResponseCompression();
