@@ -3,7 +3,7 @@ using Actors.Grains.Posts;
 namespace Actors.Gateway.Api;
 
 /// <summary>A post as the API shows it; <c>?fields=</c> may leave properties out.</summary>
-public sealed record PostResponse(Guid? Id, Guid? AuthorId, string? Body, int? Likes, DateTimeOffset? CreatedAt)
+public sealed record PostResponse(Guid? Id = null, Guid? AuthorId = null, string? Body = null, int? Likes = null, DateTimeOffset? CreatedAt = null)
 {
     internal static PostResponse From(Post p, PostField fields) => new(
         Has(fields, PostField.Id) ? p.Id : null,

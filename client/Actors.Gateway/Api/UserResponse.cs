@@ -6,17 +6,19 @@ namespace Actors.Gateway.Api;
 /// A profile as the API shows it. Every property is optional because <c>?fields=</c> may leave it out;
 /// <see cref="Email"/> is present only when the caller is its owner.
 /// </summary>
+/// (Defaults make every property optional in the OpenAPI document too: a strict client must accept
+/// answers without them.)
 public sealed record UserResponse(
-    Guid? Id,
-    string? Handle,
-    string? DisplayName,
-    string? Bio,
-    int? Followers,
-    int? Following,
-    int? Posts,
-    DateTimeOffset? CreatedAt,
-    DateTimeOffset? UpdatedAt,
-    string? Email)
+    Guid? Id = null,
+    string? Handle = null,
+    string? DisplayName = null,
+    string? Bio = null,
+    int? Followers = null,
+    int? Following = null,
+    int? Posts = null,
+    DateTimeOffset? CreatedAt = null,
+    DateTimeOffset? UpdatedAt = null,
+    string? Email = null)
 {
     /// <summary>Only in a sign-up's answer: "queued", the welcome email is sent in the background.</summary>
     public string? WelcomeEmail { get; init; }
