@@ -99,10 +99,12 @@ public sealed class FeedApiTests(StackFixture fixture)
         HttpResponseMessage response;
         do
         {
+            // A ranking computed before any like (another test asked first) is empty until it refreshes.
             response = await fixture.Stack.Http.GetAsync("/api/trending?limit=5");
-            top = (await response.Json(HttpStatusCode.OK)).GetProperty("items")[0];
+            var items = (await response.Json(HttpStatusCode.OK)).GetProperty("items");
+            top = items.GetArrayLength() > 0 ? items[0] : default;
         }
-        while (top.GetProperty("id").GetGuid() != postId && DateTime.UtcNow < deadline && await Pause());
+        while ((top.ValueKind == JsonValueKind.Undefined || top.GetProperty("id").GetGuid() != postId) && DateTime.UtcNow < deadline && await Pause());
 
         Assert.Equal(postId, top.GetProperty("id").GetGuid());
         Assert.Equal(author, top.GetProperty("author").GetProperty("id").GetGuid());
