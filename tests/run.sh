@@ -19,6 +19,15 @@ if ! command -v kubectl >/dev/null; then
     die "kubectl is required by the deploy tests: install it (https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/) and run again"
   fi
 fi
+# The deploy tests check the alert rules with promtool (Debian package prometheus).
+if ! command -v promtool >/dev/null; then
+  if is_root && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null 2>&1 \
+       || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null 2>&1; }; }; then
+    log "installed promtool (prometheus)"
+  else
+    die "promtool is required by the deploy tests: sudo apt-get install -y prometheus"
+  fi
+fi
 ensure_secrets
 ensure_postgres
 ensure_database "$TEST_DATABASE" fresh

@@ -58,6 +58,26 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
     }
 
     [Fact]
+    public async Task Every_metric_the_alert_rules_query_is_exported()
+    {
+        await CauseTraffic();
+        var exported = await Metrics.ScrapeAsync(new Uri(Stack.Http.BaseAddress!, "/metrics")) + await Metrics.ScrapeAsync(Stack.SiloMetrics(0));
+        var rules = await File.ReadAllLinesAsync(Path.Combine(TestEnvironment.RepositoryRoot, "deploy/prometheus/alerts.yml"));
+
+        // Names in each expression once label matchers, grouping labels and ranges are gone, that no
+        // "(" follows (functions): the metrics. "up" is Prometheus's own, per scrape target.
+        var queried = rules.Where(l => l.TrimStart().StartsWith("expr:", StringComparison.Ordinal))
+            .Select(l => RuleNoise().Replace(l.TrimStart()["expr:".Length..], " "))
+            .SelectMany(e => RuleMetric().Matches(e).Select(m => m.Groups[1].Value))
+            .Where(m => m != "up")
+            .ToHashSet();
+
+        Assert.True(queried.Count >= 9, string.Join(", ", queried));
+        var missing = queried.Where(m => !exported.Contains(m + "{", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, "not exported: " + string.Join(", ", missing));
+    }
+
+    [Fact]
     public async Task A_requests_trace_id_reaches_the_silo_that_served_it()
     {
         var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
@@ -111,6 +131,12 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
             await Task.Delay(200, timeout.Token);
         }
     }
+
+    [GeneratedRegex(@"\{[^}]*\}|\b(?:by|without)\s*\([^)]*\)|\[[^\]]*\]")]
+    private static partial Regex RuleNoise();
+
+    [GeneratedRegex(@"\b([a-zA-Z_:][a-zA-Z0-9_:]*_[a-zA-Z0-9_:]*)\b(?!\s*\()")]
+    private static partial Regex RuleMetric();
 
     // A metric name directly followed by its label braces, as every dashboard query writes them.
     [GeneratedRegex(@"([a-zA-Z_:][a-zA-Z0-9_:]*)\{")]
