@@ -232,6 +232,17 @@ public sealed partial class KubernetesManifestTests
             Assert.Contains(hpa.Node.Items("spec", "metrics"), m => m.Text("type") == "Resource" && m.Text("resource", "name") == "cpu");
         }
 
+        // KEDA's ScaledObjects (deploy/k8s/overlays/keda) make their own HPAs from the same bounds.
+        foreach (var scaled in rendering.OfKind("ScaledObject"))
+        {
+            Assert.NotNull(rendering.Find("Deployment", scaled.Node.Text("spec", "scaleTargetRef", "name") ?? ""));
+            var min = scaled.Node.Int("spec", "minReplicaCount") ?? 0;
+            var max = scaled.Node.Int("spec", "maxReplicaCount") ?? 100;
+            Assert.True(min >= 2 && min <= max, $"{scaled}: minReplicaCount {min}, maxReplicaCount {max}.");
+            Assert.Contains(scaled.Node.Items("spec", "triggers"), t => t.Text("type") == "cpu");
+        }
+
+        autoscalers.AddRange(rendering.OfKind("ScaledObject"));
         foreach (var workload in new[] { rendering.Silo, rendering.Gateway })
         {
             Assert.Single(autoscalers, h => h.Node.Text("spec", "scaleTargetRef", "name") == workload.Object.Name);
@@ -471,8 +482,10 @@ public sealed partial class KubernetesManifestTests
         var maxConnections = setting is null ? 100 : int.Parse(setting.Groups["n"].Value, CultureInfo.InvariantCulture);
 
         var silo = rendering.Silo;
-        var hpa = rendering.OfKind("HorizontalPodAutoscaler").Single(h => h.Node.Text("spec", "scaleTargetRef", "name") == silo.Object.Name);
-        var maxSilos = hpa.Node.Int("spec", "maxReplicas")!.Value + Surge(silo.Object, hpa.Node.Int("spec", "maxReplicas")!.Value);
+        var autoscaler = rendering.OfKind("HorizontalPodAutoscaler").Concat(rendering.OfKind("ScaledObject"))
+            .Single(h => h.Node.Text("spec", "scaleTargetRef", "name") == silo.Object.Name);
+        var maxReplicas = (autoscaler.Node.Int("spec", "maxReplicas") ?? autoscaler.Node.Int("spec", "maxReplicaCount"))!.Value;
+        var maxSilos = maxReplicas + Surge(silo.Object, maxReplicas);
         var siloPool = PoolSize(silo.Main.Variable("ConnectionStrings__Postgres"));
         var jobPool = PoolSize(rendering.MigrationJob.Main.Variable("ConnectionStrings__Postgres"));
         var needed = maxSilos * siloPool + jobPool + PostgresReservedConnections;

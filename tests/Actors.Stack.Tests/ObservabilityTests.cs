@@ -58,21 +58,23 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
     }
 
     [Fact]
-    public async Task Every_metric_the_alert_rules_query_is_exported()
+    public async Task Every_metric_the_alert_rules_and_autoscalers_query_is_exported()
     {
         await CauseTraffic();
         var exported = await Metrics.ScrapeAsync(new Uri(Stack.Http.BaseAddress!, "/metrics")) + await Metrics.ScrapeAsync(Stack.SiloMetrics(0));
-        var rules = await File.ReadAllLinesAsync(Path.Combine(TestEnvironment.RepositoryRoot, "deploy/prometheus/alerts.yml"));
+        var rules = (await File.ReadAllLinesAsync(Path.Combine(TestEnvironment.RepositoryRoot, "deploy/prometheus/alerts.yml")))
+            .Concat(await File.ReadAllLinesAsync(Path.Combine(TestEnvironment.RepositoryRoot, "deploy/k8s/overlays/keda/scaled-objects.yaml")));
 
-        // Names in each expression once label matchers, grouping labels and ranges are gone, that no
-        // "(" follows (functions): the metrics. "up" is Prometheus's own, per scrape target.
-        var queried = rules.Where(l => l.TrimStart().StartsWith("expr:", StringComparison.Ordinal))
-            .Select(l => RuleNoise().Replace(l.TrimStart()["expr:".Length..], " "))
+        // The alert rules' and autoscalers' queries. Names in each once label matchers, grouping labels
+        // and ranges are gone, that no "(" follows (functions): the metrics. "up" is Prometheus's own.
+        var queried = rules.Select(l => l.TrimStart())
+            .Where(l => l.StartsWith("expr:", StringComparison.Ordinal) || l.StartsWith("query:", StringComparison.Ordinal))
+            .Select(l => RuleNoise().Replace(l[(l.IndexOf(':', StringComparison.Ordinal) + 1)..], " "))
             .SelectMany(e => RuleMetric().Matches(e).Select(m => m.Groups[1].Value))
             .Where(m => m != "up")
             .ToHashSet();
 
-        Assert.True(queried.Count >= 9, string.Join(", ", queried));
+        Assert.True(queried.Count >= 10, string.Join(", ", queried));
         var missing = queried.Where(m => !exported.Contains(m + "{", StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, "not exported: " + string.Join(", ", missing));
     }
