@@ -12,7 +12,7 @@ builder.AddActorsTelemetry("actors-gateway");
 builder.AddActorsClusterClient();
 builder.AddActorsGracefulShutdown();
 builder.AddActorsRequestLimits();
-builder.AddActorsManagementPort();
+builder.AddActorsListeners();
 builder.Services.AddActorsAuthentication();
 builder.Services.AddActorsProblemDetails();
 builder.Services.AddActorsCompression();

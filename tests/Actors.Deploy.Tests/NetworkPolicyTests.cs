@@ -22,6 +22,7 @@ public sealed class NetworkPolicyTests
             ["actors-silo:30000"] = ["actors-gateway"],
             ["actors-silo:8081"] = ["namespace monitoring"],
             ["actors-gateway:8080"] = ["namespace ingress-nginx"],
+            ["actors-gateway:8083"] = ["namespace ingress-nginx"],
             ["actors-gateway:8079"] = ["namespace monitoring"],
             ["redis:6379"] = ["actors-gateway", "actors-silo"],
             ["postgres:5432"] = ["actors-migrate", "actors-silo"],
@@ -61,7 +62,7 @@ public sealed class NetworkPolicyTests
     }
 
     private static readonly HashSet<string> Open =
-        ["actors-silo:11111", "actors-silo:30000", "actors-silo:8081", "actors-gateway:8080", "actors-gateway:8079", "redis:6379", "postgres:5432"];
+        ["actors-silo:11111", "actors-silo:30000", "actors-silo:8081", "actors-gateway:8080", "actors-gateway:8083", "actors-gateway:8079", "redis:6379", "postgres:5432"];
 
     // Callers admitted to the pods named <paramref name="target"/> on <paramref name="port"/>: workload
     // names for pod selectors, "namespace X" for namespace selectors, "anyone" for an open rule.

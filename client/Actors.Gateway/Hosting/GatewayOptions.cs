@@ -42,11 +42,17 @@ public sealed class GatewayOptions : IValidatedSettings
     /// </summary>
     public int? ManagementPort { get; set; }
 
+    /// <summary>
+    /// A port where the API answers HTTP/2 without TLS (h2c, prior knowledge), for an edge or load
+    /// balancer that speaks HTTP/2 to its upstreams. Unset: none. (https URLs in Urls speak HTTP/2 too.)
+    /// </summary>
+    public int? Http2Port { get; set; }
+
     public IEnumerable<string> Problems()
     {
-        if (ManagementPort is < 1 or > 65535)
+        if (ManagementPort is < 1 or > 65535 || Http2Port is < 1 or > 65535)
         {
-            yield return "Gateway:ManagementPort must be a port number (1 to 65535).";
+            yield return "Gateway:ManagementPort and Gateway:Http2Port must be port numbers (1 to 65535).";
         }
 
         if (GrainCallTimeout <= TimeSpan.Zero)
