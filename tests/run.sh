@@ -28,6 +28,15 @@ if ! command -v promtool >/dev/null; then
     die "promtool is required by the deploy tests: sudo apt-get install -y prometheus"
   fi
 fi
+# The edge test runs the shipped nginx configuration (Debian package nginx).
+if ! command -v nginx >/dev/null && ! [ -x /usr/sbin/nginx ]; then
+  if is_root && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null 2>&1 \
+       || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null 2>&1; }; }; then
+    log "installed nginx"
+  else
+    die "nginx is required by the edge test: sudo apt-get install -y nginx"
+  fi
+fi
 ensure_secrets
 ensure_postgres
 ensure_database "$TEST_DATABASE" fresh

@@ -4,15 +4,16 @@ namespace Actors.Gateway.Api;
 
 /// <summary>
 /// Cache-Control per kind of response. Public reads may be reused briefly by browsers and shared
-/// caches, and served stale while a cache revalidates (cheap, thanks to ETags); anything personal is
-/// private and revalidated every time.
+/// caches such as the edge (s-maxage: how long an edge may answer without asking), served stale while
+/// a cache revalidates (cheap, thanks to ETags) and while the gateways fail (stale-if-error); anything
+/// personal is private and revalidated every time.
 /// </summary>
 internal static class CacheHeaders
 {
-    private const string PublicProfile = "public, max-age=5, stale-while-revalidate=30";
-    private const string PublicPost = "public, max-age=30, stale-while-revalidate=60";
-    private const string PublicList = "public, max-age=5, stale-while-revalidate=30";
-    private const string PublicTrending = "public, max-age=5";
+    private const string PublicProfile = "public, max-age=5, s-maxage=5, stale-while-revalidate=30, stale-if-error=300";
+    private const string PublicPost = "public, max-age=30, s-maxage=30, stale-while-revalidate=60, stale-if-error=600";
+    private const string PublicList = "public, max-age=5, s-maxage=5, stale-while-revalidate=30, stale-if-error=300";
+    private const string PublicTrending = "public, max-age=5, s-maxage=5, stale-if-error=60";
     private const string PersonalView = "private, no-cache";
 
     public static void Profile(HttpResponse response, bool ownerView)
