@@ -2,17 +2,22 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Actors.Grains.Data;
 
 /// <summary>
-/// The one door to PostgreSQL: pooled connections from a shared data source, retries with exponential
-/// backoff where a retry cannot apply a change twice, and translation of "the database is not there"
+/// The one door to PostgreSQL: pooled connections from a shared data source, retries (a Polly pipeline)
+/// with exponential backoff and jitter where a retry cannot apply a change twice, and translation of "the database is not there"
 /// into <see cref="StoreUnavailableException"/> so callers answer 503 instead of failing obscurely.
 /// </summary>
 public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseOptions> options, GrainMetrics metrics, ILogger<Database> logger)
 {
     private readonly DatabaseOptions _options = options.Value;
+    private ResiliencePipeline? _pipeline;
+
+    private ResiliencePipeline Retries => _pipeline ??= BuildRetries();
 
     /// <summary>
     /// Runs a read. Reads change nothing, so any transient failure, also halfway through, is retried,
@@ -68,52 +73,79 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
         // timeout so a caller hears "database unavailable" rather than a timeout of unknown cause.
         using var budget = new CancellationTokenSource(_options.OperationTimeout);
         var started = Stopwatch.GetTimestamp();
-        for (var attempt = 0; ; attempt++)
+        var attempts = 0;
+        try
         {
-            var sent = false;
-            try
+            var result = await Retries.ExecuteAsync(async ct =>
             {
-                await using var connection = await source.OpenConnectionAsync(budget.Token).ConfigureAwait(false);
-                sent = true;
-                var result = await work(connection, budget.Token).ConfigureAwait(false);
-                metrics.Operation(operation, isRead, "ok", started);
-                return result;
-            }
-            catch (Exception ex) when (IsUnavailable(ex, budget.Token))
-            {
-                if (sent)
-                {
-                    // A pooled connection was dead: after a database restart or network cut its idle
-                    // siblings are too, and Npgsql hands them out until each one fails once.
-                    source.Clear();
-                }
-
-                var rolledBack = !sent || NeverReachedServer(ex)
-                    || ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
-                var delay = Backoff(attempt);
-                if ((!isRead && !rolledBack) || attempt >= _options.ConnectRetries || budget.IsCancellationRequested)
-                {
-                    metrics.Operation(operation, isRead, !isRead && !rolledBack ? "unknown" : "unavailable", started);
-                    LogUnavailable(logger, operation, attempt + 1, ex);
-                    throw new StoreUnavailableException($"The database is unavailable ({operation}).")
-                    {
-                        OutcomeUnknown = !isRead && !rolledBack,
-                    };
-                }
-
-                LogRetrying(logger, operation, attempt + 1, delay.TotalMilliseconds, ex.Message);
+                attempts++;
+                var sent = false;
                 try
                 {
-                    await Task.Delay(delay, budget.Token).ConfigureAwait(false);
+                    await using var connection = await source.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    sent = true;
+                    return await work(connection, ct).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (Exception ex) when (IsUnavailable(ex, ct))
                 {
-                    metrics.Operation(operation, isRead, "unavailable", started);
-                    LogUnavailable(logger, operation, attempt + 1, ex);
-                    throw new StoreUnavailableException($"The database is unavailable ({operation}).");
+                    if (sent)
+                    {
+                        // A pooled connection was dead: after a database restart or network cut its idle
+                        // siblings are too, and Npgsql hands them out until each one fails once.
+                        source.Clear();
+                    }
+
+                    var rolledBack = !sent || NeverReachedServer(ex)
+                        || ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+                    // Only what certainly did not change anything goes back to the retry pipeline.
+                    throw isRead || rolledBack ? new Retryable(operation, ex) : new Unavailable(operation, ex, outcomeUnknown: true);
                 }
-            }
+            }, budget.Token).ConfigureAwait(false);
+            metrics.Operation(operation, isRead, "ok", started);
+            return result;
         }
+        catch (Exception ex) when (ex is Retryable or Unavailable || (ex is OperationCanceledException && budget.IsCancellationRequested))
+        {
+            var outcomeUnknown = ex is Unavailable { OutcomeUnknown: true };
+            metrics.Operation(operation, isRead, outcomeUnknown ? "unknown" : "unavailable", started);
+            LogUnavailable(logger, operation, attempts, ex.InnerException ?? ex);
+            throw new StoreUnavailableException($"The database is unavailable ({operation}).") { OutcomeUnknown = outcomeUnknown };
+        }
+    }
+
+    /// <summary>
+    /// The retry pipeline (Polly): exponential backoff from <see cref="DatabaseOptions.RetryBaseDelay"/>
+    /// with jitter, so silos that lost the database together do not retry in lockstep, at most
+    /// <see cref="DatabaseOptions.ConnectRetries"/> times, and only for <see cref="Retryable"/>
+    /// failures: reads, and writes that certainly did not run.
+    /// </summary>
+    private ResiliencePipeline BuildRetries() => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Retryable>(),
+            MaxRetryAttempts = Math.Max(1, _options.ConnectRetries),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = _options.RetryBaseDelay,
+            OnRetry = args =>
+            {
+                var failure = (Retryable)args.Outcome.Exception!;
+                LogRetrying(logger, failure.Operation, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, failure.InnerException!.Message);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    /// <summary>A failure of an attempt that changed nothing: the pipeline may try again.</summary>
+    private sealed class Retryable(string operation, Exception inner) : Exception(inner.Message, inner)
+    {
+        public string Operation { get; } = operation;
+    }
+
+    /// <summary>A failure after a write was sent: never retried, its outcome unknown.</summary>
+    private sealed class Unavailable(string operation, Exception inner, bool outcomeUnknown) : Exception($"{operation}: {inner.Message}", inner)
+    {
+        public bool OutcomeUnknown { get; } = outcomeUnknown;
     }
 
     // Connection failures, timeouts and server states such as "shutting down" or "too many
@@ -135,13 +167,6 @@ public sealed partial class Database(NpgsqlDataSource source, IOptions<DatabaseO
     private static bool NeverReachedServer(Exception ex) =>
         ex is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } npgsql
         && npgsql.Message.StartsWith("Exception while writing", StringComparison.Ordinal);
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var baseMs = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt);
-        // Full jitter keeps silos that lost the database together from retrying in lockstep.
-        return TimeSpan.FromMilliseconds(baseMs / 2 + Random.Shared.NextDouble() * baseMs / 2);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database unavailable for {Operation}; retry {Attempt} in {DelayMs} ms: {Reason}")]
     private static partial void LogRetrying(ILogger logger, string operation, int attempt, double delayMs, string reason);
