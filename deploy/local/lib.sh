@@ -125,7 +125,9 @@ redis_is_ours() {
 ensure_redis() {
   local port fallback
   fallback=$((6380 + $(printf '%s' "$ACTORS_STATE" | cksum | cut -d' ' -f1) % 500))
-  for port in "$REDIS_PORT" "$fallback"; do
+  # The default port, then this checkout's own, then a few beyond it (another clone at the same
+  # path may have left its Redis there).
+  for port in "$REDIS_PORT" $(seq "$fallback" $((fallback + 9))); do
     if redis_is_ours "$port"; then
       REDIS_PORT="$port"
       if [ "$(redis_as_us "$port" config get appendonly | tail -n 1)" != yes ]; then
@@ -148,7 +150,7 @@ ensure_redis() {
     fi
     log "the Redis on $REDIS_HOST:$port is not this checkout's (it refuses our password or lets anyone in)"
   done
-  die "no Redis of this checkout could be started on $REDIS_HOST:$REDIS_PORT or $fallback; stop the other one or set REDIS_PORT"
+  die "no Redis of this checkout could be started on $REDIS_HOST:$REDIS_PORT or $fallback to $((fallback + 9)); stop the others or set REDIS_PORT"
 }
 
 # A Redis this checkout started before Redis required a password: anyone gets in, and it runs
