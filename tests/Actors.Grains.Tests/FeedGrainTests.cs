@@ -243,7 +243,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         Assert.Equal(hot, fresh.Entries[0].PostId);
 
         // Trending pages show the post with its author, and drop it once deleted.
-        var reader = fixture.Grains.GetGrain<IFeedReaderGrain>(0);
+        var reader = fixture.Grains.GetGrain<ITrendingReaderGrain>(0);
         Assert.Contains((await reader.GetTrending(50)).Items, i => i.Post.Id == hot && i.Author.Id == author);
         await fixture.Grains.GetGrain<IPostGrain>(hot).Delete(author);
         await Eventually.Until(() => reader.GetTrending(50).AsTask(), t => t.Items.All(i => i.Post.Id != hot), "the deleted post leaves trending",

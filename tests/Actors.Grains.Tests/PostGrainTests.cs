@@ -50,7 +50,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         Assert.Equal((WriteStatus.Conflict, ErrorCodes.IdempotencyKeyInUse), (second.Status, second.ErrorCode));
         Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
         Assert.Equal(1, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
-        var recorded = await fixture.Grains.GetGrain<IDirectoryGrain>(0).FindIdempotencyKey(key.Scope, key.Key);
+        var recorded = await fixture.Grains.GetGrain<IIdempotencyKeysGrain>(0).Find(key.Scope, key.Key);
         Assert.Equal(first, recorded!.ResourceId);
         Assert.Equal(key.RequestHash, recorded.RequestHash);
     }

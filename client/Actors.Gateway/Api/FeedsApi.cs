@@ -67,7 +67,7 @@ internal static class FeedsApi
             return problem!;
         }
 
-        var trending = await grains.GetGrain<IFeedReaderGrain>(0).GetTrending(size);
+        var trending = await grains.GetGrain<ITrendingReaderGrain>(0).GetTrending(size);
         CacheHeaders.Trending(http.Response);
         http.Response.Headers.LastModified = HeaderUtilities.FormatDate(trending.ComputedAt);
         return UsersApi.NotModifiedOr(http, ETags.ForPage(trending.Items, selected, next: null), () =>

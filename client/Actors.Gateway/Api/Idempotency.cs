@@ -54,7 +54,7 @@ internal static class Idempotency
 
     /// <summary>What an earlier request with this key created, or null when the key is new.</summary>
     public static async Task<IdempotentRequest?> FindAsync(IGrainFactory grains, IdempotencyKey key) =>
-        await grains.GetGrain<IDirectoryGrain>(0).FindIdempotencyKey(key.Scope, key.Key);
+        await grains.GetGrain<IIdempotencyKeysGrain>(0).Find(key.Scope, key.Key);
 
     public static bool SameRequest(IdempotentRequest prior, IdempotencyKey key) =>
         CryptographicOperations.FixedTimeEquals(prior.RequestHash, key.RequestHash);

@@ -1,10 +1,11 @@
 namespace Actors.Grains.Feeds;
 
 /// <summary>
-/// Assembles lists of posts with their authors on the silo that received the call (a stateless
-/// worker), so no single activation does every list's grain calls.
+/// Serves the trending ranking with its posts and authors, assembled on the silo that received the
+/// call (a stateless worker), so the one TrendingGrain only ranks and no single activation does
+/// every reader's grain calls.
 /// </summary>
-public interface IFeedReaderGrain : IGrainWithIntegerKey
+public interface ITrendingReaderGrain : IGrainWithIntegerKey
 {
     /// <summary>The top of the trending ranking, posts with their authors.</summary>
     ValueTask<Trending> GetTrending(int limit);

@@ -14,10 +14,6 @@ public interface IDirectoryGrain : IGrainWithIntegerKey
     [ReadOnly]
     ValueTask<Page<UserProfile>> ListUsers(PageCursor? after, int limit);
 
-    /// <summary>What an earlier request with this idempotency key created, or null.</summary>
-    [ReadOnly]
-    ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key);
-
     /// <summary>The users following <paramref name="userId"/>, in id order.</summary>
     [ReadOnly]
     ValueTask<Page<UserProfile>> ListFollowers(Guid userId, PageCursor? after, int limit);

@@ -2,9 +2,9 @@ using Orleans.Concurrency;
 
 namespace Actors.Grains.Feeds;
 
-/// <inheritdoc cref="IFeedReaderGrain"/>
+/// <inheritdoc cref="ITrendingReaderGrain"/>
 [StatelessWorker]
-public sealed class FeedReaderGrain(FeedAssembler assembler) : Grain, IFeedReaderGrain
+public sealed class TrendingReaderGrain(FeedAssembler assembler) : Grain, ITrendingReaderGrain
 {
     public async ValueTask<Trending> GetTrending(int limit)
     {

@@ -24,8 +24,6 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
     private static readonly string FollowingFirst = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = $2 ORDER BY f.followee_id LIMIT $1";
     private static readonly string FollowingAfter = $"SELECT {U} FROM follows f JOIN users u ON u.id = f.followee_id WHERE f.follower_id = $2 AND f.followee_id > $3 ORDER BY f.followee_id LIMIT $1";
 
-    private const string IdempotencyByKey = "SELECT request_hash, resource_id FROM idempotency_keys WHERE scope = $1 AND key = $2";
-
     private const string PostsFirstPage = $"""
         SELECT {PostRows.Columns} FROM posts WHERE author_id = $2
         ORDER BY created_at DESC, id DESC LIMIT $1
@@ -67,16 +65,6 @@ public sealed class DirectoryGrain(Database database) : Grain, IDirectoryGrain
         });
         return ToPage(rows, limit, user => new PageCursor(null, user.Id));
     }
-
-    public async ValueTask<IdempotentRequest?> FindIdempotencyKey(string scope, string key) =>
-        await database.ReadAsync("idempotency.find", async (connection, ct) =>
-        {
-            await using var command = Sql.Command(connection, IdempotencyByKey, Sql.Value(scope), Sql.Value(key));
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct)
-                ? new IdempotentRequest(reader.GetFieldValue<byte[]>(0), reader.GetGuid(1))
-                : null;
-        });
 
     public async ValueTask<Page<Post>> ListPostsByAuthor(Guid authorId, PageCursor? after, int limit)
     {
