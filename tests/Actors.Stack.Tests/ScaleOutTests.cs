@@ -189,10 +189,3 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             .Select(s => s.GrainId.Key.ToString()!)
             .ToHashSet();
 }
-
-/// <summary>Tests that start, add and stop processes under load, one at a time and alone.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class LifecycleGroup
-{
-    public const string Name = "lifecycle";
-}
