@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Actors.Stack.Tests.Infrastructure;
-using Xunit.Abstractions;
-using Npgsql;
 
 namespace Actors.Stack.Tests;
 
