@@ -52,6 +52,7 @@ ConnectionStrings__Postgres="$(postgres_connection_string actors_bench_raw)" \
 
 (cd "$(dirname "$GATEWAY_DLL")" && exec env Auth__SigningKey="$AUTH_SIGNING_KEY" Logging__LogLevel__Default=Warning \
   NearCache__PostCapacity=200000 RateLimit__PermitLimit=1000000000 RateLimit__TokensPerPeriod=1000000000 RateLimit__SignUpPermitLimit=1000000000 \
+  RateLimit__LoginPerAddressPermitLimit=1000000000 Auth__HashQueueLimit=100000 \
   Urls=http://127.0.0.1:8093 dotnet "$GATEWAY_DLL" >"$RUN/bench-gateway-8093.log" 2>&1) &
 gateway=$!
 trap 'kill -TERM $gateway 2>/dev/null || true' EXIT
