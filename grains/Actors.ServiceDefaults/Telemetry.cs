@@ -59,7 +59,7 @@ public static class Telemetry
                 var ratio = builder.Configuration.GetValue("Telemetry:TraceSampleRatio", 0.01);
                 tracing
                     .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsInfrastructure(http.Request.Path))
+                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsManagementPath(http.Request.Path))
                     .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                     .AddNpgsql();
                 if (!string.IsNullOrEmpty(otlp))
@@ -74,6 +74,7 @@ public static class Telemetry
     public static IEndpointConventionBuilder MapActorsMetrics(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
 
-    private static bool IsInfrastructure(Microsoft.AspNetCore.Http.PathString path) =>
+    /// <summary>Whether a request is for /metrics or /health/*: for operators and probes, not the API.</summary>
+    public static bool IsManagementPath(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");
 }

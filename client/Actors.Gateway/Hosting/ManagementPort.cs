@@ -1,3 +1,5 @@
+using Actors.ServiceDefaults;
+
 namespace Actors.Gateway.Hosting;
 
 /// <summary>
@@ -17,9 +19,7 @@ internal static class ManagementPort
 
         return app.Use((http, next) =>
         {
-            var path = http.Request.Path;
-            var management = path.StartsWithSegments("/metrics") || path.StartsWithSegments("/health");
-            if (management != (http.Connection.LocalPort == port))
+            if (Telemetry.IsManagementPath(http.Request.Path) != (http.Connection.LocalPort == port))
             {
                 http.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
