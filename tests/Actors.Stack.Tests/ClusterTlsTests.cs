@@ -71,8 +71,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     // silo keeps the connection open afterwards, waiting for the Orleans preamble.
     private async Task<bool> Admitted(X509Certificate2? certificate)
     {
-        var authority = new X509Certificate2Collection();
-        authority.ImportFromPemFile(Path.Combine(TestEnvironment.TlsDirectory, "ca.crt"));
+        var authority = TestEnvironment.TlsAuthority();
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(Stack.SiloGatewayEndpoint(0));
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false,

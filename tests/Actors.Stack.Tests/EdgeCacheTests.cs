@@ -74,8 +74,7 @@ public sealed class EdgeCacheTests(StackFixture fixture)
             _nginx = nginx;
             _directory = directory;
             // The edge presents the development certificate: trusted by its authority, as clients would.
-            var authority = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-            authority.ImportFromPemFile(Path.Combine(TestEnvironment.TlsDirectory, "ca.crt"));
+            var authority = TestEnvironment.TlsAuthority();
             var handler = new SocketsHttpHandler();
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 c && ServiceDefaults.ClusterTls.IssuedBy(c, authority);

@@ -19,6 +19,10 @@ internal static class TestEnvironment
     /// <summary>The development authority (ca.crt) and members' certificate (tls.crt, tls.key) for stacks with mutual TLS.</summary>
     public static string TlsDirectory => Required("ACTORS_TEST_TLS");
 
+    /// <summary>The development authority, loaded as the product loads ClusterTls:AuthorityPath.</summary>
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2Collection TlsAuthority() =>
+        new Actors.ServiceDefaults.ClusterTlsOptions { AuthorityPath = Path.Combine(TlsDirectory, "ca.crt") }.LoadAuthorities();
+
     public static string RepositoryRoot { get; } = FindRoot();
 
     private static string Configuration =>
