@@ -16,4 +16,5 @@ public static class ErrorCodes
     public const string IdempotencyKeyInUse = "idempotency_key_in_use";
     public const string InvalidAvatar = "invalid_avatar";
     public const string UnsupportedImageType = "unsupported_image_type";
+    public const string SignUpNotFound = "sign_up_not_found";
 }

@@ -5,6 +5,7 @@ using Actors.Grains.Email;
 using Actors.Grains.Feeds;
 using Actors.Grains.Outbox;
 using Actors.Grains.Placement;
+using Actors.Grains.Users;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -72,7 +73,7 @@ public static class ServiceCollectionExtensions
                 + "MaxFailures 1..100, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024, CompletionLinger 0..1 s.")
             .ValidateOnStart();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
-            .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set, "
+            .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set, ConfirmationLink containing {token}, "
                 + "and Security not None when Username is set (credentials only over TLS).")
             .ValidateOnStart();
         services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section)
@@ -83,6 +84,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EmailSender>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<OutboxBacklog>();
+        services.AddOptions<SignUpOptions>().BindConfiguration(SignUpOptions.Section)
+            .Validate(o => o.IsValid(), "SignUp:Lifetime must be between one minute and 30 days.")
+            .ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
             .Validate(o => o.IsValid(), "Retention settings out of range: positive durations, BatchSize 100..100000.")
             .ValidateOnStart();

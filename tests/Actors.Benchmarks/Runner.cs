@@ -149,7 +149,7 @@ internal sealed class Runner(BenchSettings settings)
             return ExitCode(results);
         }
 
-        var writers = await Writers.SignUpAsync(http, settings.Gateway, 32);
+        var writers = await Writers.LogInAsync(http, settings.Gateway, db, 32);
         Console.WriteLine("post write ...");
         var before = await Transactions.ReadAsync(db);
         var written = await Measure(results, Load.ClosedLoopAsync("post write", "gateway → grain → PostgreSQL", http, n => writers.NewPost(n), 32, duration));
@@ -266,7 +266,7 @@ internal sealed class Runner(BenchSettings settings)
         await Parallel.ForEachAsync(Enumerable.Range(0, readers.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             using var login = await http.PostAsJsonAsync(new Uri(settings.Gateway, "/api/sessions"),
-                new { email = readers[i].Email, password = Seeder.ReaderPassword }, ct);
+                new { email = readers[i].Email, password = Seeder.SeedPassword }, ct);
             login.EnsureSuccessStatusCode();
             tokens[i] = (readers[i].Id, (await login.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("token").GetString()!);
         });

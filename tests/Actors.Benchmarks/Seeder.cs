@@ -69,7 +69,7 @@ internal static class Seeder
     public const int FeedReaders = 2_000;
     public const int FeedFollows = 100;
     public const string ReaderPrefix = "reader_";
-    public const string ReaderPassword = "benchmark reader";
+    public const string SeedPassword = "benchmark reader";
 
     /// <summary>
     /// Feed readers: accounts that each follow exactly 100 of the 3,000 most prolific authors, so every
@@ -87,12 +87,9 @@ internal static class Seeder
         }
 
         Console.WriteLine($"seeding {FeedReaders:N0} feed readers following {FeedFollows} authors each ...");
-        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
-        var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(ReaderPassword, salt, 1000,
-            System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var hashed = $"pbkdf2-sha256$1000${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+        var hashed = SeedPasswordHash();
         string[] statements =
         [
             $"CREATE TEMP TABLE readers (n int PRIMARY KEY, id uuid NOT NULL) ON COMMIT DROP",
@@ -132,6 +129,40 @@ internal static class Seeder
         }
 
         await transaction.CommitAsync();
+    }
+
+    // The stored format the gateway verifies, at a low iteration count so thousands of log-ins take seconds.
+    private static string SeedPasswordHash()
+    {
+        var salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        var hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(SeedPassword, salt, 1000,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        return $"pbkdf2-sha256$1000${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> new accounts with no posts and no follows, handles <paramref name="prefix"/>0, 1, ...;
+    /// they log in with <see cref="SeedPassword"/>. Answers their emails.
+    /// </summary>
+    public static async Task<List<string>> SeedAccountsAsync(NpgsqlDataSource db, string prefix, int count)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
+            SELECT gen_random_uuid(), $1 || n, $1 || n || '@bench.test', 'Writer ' || n, $2, now(), now()
+            FROM generate_series(0, $3 - 1) n
+            RETURNING email
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SeedPasswordHash() });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        var emails = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            emails.Add(reader.GetString(0));
+        }
+
+        return emails;
     }
 
     /// <summary>The feed readers' ids and emails, in seed order.</summary>

@@ -2,23 +2,23 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 
 namespace Actors.Benchmarks;
 
 /// <summary>Signed-up users that write posts through a gateway.</summary>
 internal sealed class Writers(Uri gateway, IReadOnlyList<string> tokens)
 {
-    /// <summary>Signs up <paramref name="count"/> new users and logs each in.</summary>
-    public static async Task<Writers> SignUpAsync(HttpClient http, Uri gateway, int count)
+    /// <summary>
+    /// Seeds <paramref name="count"/> new accounts (fresh authors, straight into PostgreSQL like the
+    /// feed readers: a sign-up now waits for its mail to be confirmed) and logs each in through the gateway.
+    /// </summary>
+    public static async Task<Writers> LogInAsync(HttpClient http, Uri gateway, NpgsqlDataSource db, int count)
     {
         var tokens = new List<string>();
-        var run = Stopwatch.GetTimestamp() % 1_000_000_000;
-        for (var i = 0; i < count; i++)
+        foreach (var email in await Seeder.SeedAccountsAsync(db, $"w{Stopwatch.GetTimestamp() % 1_000_000_000:x}_", count))
         {
-            var handle = $"w{run:x}_{i}";
-            (await http.PostAsJsonAsync(new Uri(gateway, "/api/users"),
-                new { handle, email = $"{handle}@bench.test", displayName = "Writer", password = "benchmark password" })).EnsureSuccessStatusCode();
-            using var login = await http.PostAsJsonAsync(new Uri(gateway, "/api/sessions"), new { email = $"{handle}@bench.test", password = "benchmark password" });
+            using var login = await http.PostAsJsonAsync(new Uri(gateway, "/api/sessions"), new { email, password = Seeder.SeedPassword });
             login.EnsureSuccessStatusCode();
             tokens.Add((await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
         }

@@ -32,7 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task<Guid> SignUpAsync()
     {
         var id = Fresh.Id();
-        await Grains.GetGrain<Users.IUserGrain>(id).SignUp(Fresh.User(), null);
+        await Grains.GetGrain<Users.IUserGrain>(id).SignUpAsync(Fresh.User());
         return id;
     }
 

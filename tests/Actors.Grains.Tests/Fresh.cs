@@ -12,4 +12,14 @@ internal static class Fresh
     }
 
     public static Guid Id() => Guid.CreateVersion7();
+
+    /// <summary>Signs up and confirms at once, as the owner of the mailbox would: the account exists after it.</summary>
+    public static async Task<WriteResult<UserProfile>> SignUpAsync(this IUserGrain grain, NewUser user)
+    {
+        var secret = SignUpToken.NewSecret();
+        var requested = await grain.RequestSignUp(user, secret, null);
+        return requested.Succeeded
+            ? await grain.ConfirmSignUp(secret)
+            : WriteResult.Refused<UserProfile>(requested.Status, requested.ErrorCode!);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         {
             var user = Fresh.User();
             var id = Fresh.Id();
-            var result = await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
+            var result = await fixture.Grains.GetGrain<IUserGrain>(id).SignUpAsync(user);
             var answeredAt = DateTimeOffset.UtcNow;
 
             Assert.True(result.Succeeded);
@@ -39,9 +39,10 @@ public sealed class OutboxTests(ClusterFixture fixture)
     public async Task A_failing_smtp_server_is_retried_with_backoff_until_it_accepts_the_mail()
     {
         var user = Fresh.User();
-        fixture.Smtp.FailNext(user.Email, 2);
         var id = Fresh.Id();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
+        var secret = await RequestedAsync(id, user);
+        fixture.Smtp.FailNext(user.Email, 2);
+        await fixture.Grains.GetGrain<IUserGrain>(id).ConfirmSignUp(secret);
 
         await fixture.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
         // The server has the mail a moment before the consumer marks the event done.
@@ -54,11 +55,12 @@ public sealed class OutboxTests(ClusterFixture fixture)
     public async Task A_poison_event_is_parked_after_its_attempts_and_delivered_once_replayed_after_the_fix()
     {
         var user = Fresh.User();
+        var id = Fresh.Id();
+        var secret = await RequestedAsync(id, user);
         fixture.Smtp.Refuses = address => address.Equals(user.Email, StringComparison.OrdinalIgnoreCase);
         try
         {
-            var id = Fresh.Id();
-            await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(user, null);
+            await fixture.Grains.GetGrain<IUserGrain>(id).ConfirmSignUp(secret);
             var eventId = await Eventually.Until(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
 
             var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
@@ -83,13 +85,13 @@ public sealed class OutboxTests(ClusterFixture fixture)
     public async Task A_delivery_of_an_event_already_done_or_claimed_again_since_sends_nothing()
     {
         var id = Fresh.Id();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User(), null);
+        await fixture.Grains.GetGrain<IUserGrain>(id).SignUpAsync(Fresh.User());
         await AssertProcessedOnce(id, "UserSignedUp");
         var (eventId, e, _, _) = await Event(id, "UserSignedUp");
         var silo = fixture.Cluster.Silos[0].ServiceProvider;
         var partitions = silo.GetRequiredService<IOptions<OutboxOptions>>().Value.Partitions;
         var stream = silo.GetRequiredService<IClusterClient>().GetStreamProvider(StreamNames.Provider)
-            .GetStream<OutboxDelivery>(EventRoutes.StreamFor(EventRoutes.WelcomeEmail, id, partitions));
+            .GetStream<OutboxDelivery>(EventRoutes.StreamFor(EventRoutes.AccountMail, id, partitions));
 
         // A later sign-up on the same stream: one consumer takes the stream in order, so once its mail
         // is in, every copy published before it has been handled.
@@ -100,8 +102,8 @@ public sealed class OutboxTests(ClusterFixture fixture)
             {
                 next = Fresh.Id();
             }
-            while (EventRoutes.StreamFor(EventRoutes.WelcomeEmail, next, partitions) != stream.StreamId);
-            await fixture.Grains.GetGrain<IUserGrain>(next).SignUp(Fresh.User(), null);
+            while (EventRoutes.StreamFor(EventRoutes.AccountMail, next, partitions) != stream.StreamId);
+            await fixture.Grains.GetGrain<IUserGrain>(next).SignUpAsync(Fresh.User());
             await fixture.Smtp.WaitForAsync(m => m.UserId == next.ToString(), TimeSpan.FromSeconds(30));
         }
 
@@ -207,7 +209,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         // An address MimeKit cannot parse: the message can never be composed, however often it is tried.
         var tag = Guid.NewGuid().ToString("N")[..12];
         var id = Fresh.Id();
-        await fixture.Grains.GetGrain<IUserGrain>(id).SignUp(Fresh.User($"{tag}@b@c.test"), null);
+        await fixture.Grains.GetGrain<IUserGrain>(id).SignUpAsync(Fresh.User($"{tag}@b@c.test"));
 
         var eventId = await Eventually.Until(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
         var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
@@ -284,6 +286,15 @@ public sealed class OutboxTests(ClusterFixture fixture)
     {
         Assert.True((await Eventually.Until(() => Event(aggregate, type), e => e.Processed, "the event is marked processed")).Processed);
         Assert.Single(fixture.Smtp.Received, m => m.UserId == aggregate.ToString());
+    }
+
+    /// <summary>Asks for the account and waits for its confirmation mail; answers the secret that confirms it.</summary>
+    private async Task<byte[]> RequestedAsync(Guid id, NewUser user)
+    {
+        var secret = SignUpToken.NewSecret();
+        Assert.True((await fixture.Grains.GetGrain<IUserGrain>(id).RequestSignUp(user, secret, null)).Succeeded);
+        await fixture.Smtp.WaitForAsync(m => m.SignUpId == id.ToString(), TimeSpan.FromSeconds(30));
+        return secret;
     }
 
     private Task<Guid?> DeadLettered(Guid aggregate) =>

@@ -14,7 +14,8 @@ public sealed class PeriodicQueryPlanTests
 {
     public static TheoryData<string> Queries => new(
         nameof(OutboxBacklog.BacklogSql), nameof(OutboxStore.ClaimSql), nameof(RetentionSql.ProcessedEvents),
-        nameof(RetentionSql.IdempotencyKeys), nameof(RetentionSql.ViewBuckets), nameof(FeedRows.Ranking));
+        nameof(RetentionSql.IdempotencyKeys), nameof(RetentionSql.ViewBuckets), nameof(RetentionSql.ExpiredSignUps),
+        nameof(FeedRows.Ranking));
 
     [Theory]
     [MemberData(nameof(Queries))]
@@ -48,6 +49,7 @@ public sealed class PeriodicQueryPlanTests
             nameof(RetentionSql.ProcessedEvents) => (RetentionSql.ProcessedEvents, [P(now), P(5000)]),
             nameof(RetentionSql.IdempotencyKeys) => (RetentionSql.IdempotencyKeys, [P(now), P(5000)]),
             nameof(RetentionSql.ViewBuckets) => (RetentionSql.ViewBuckets, [P(now), P(5000)]),
+            nameof(RetentionSql.ExpiredSignUps) => (RetentionSql.ExpiredSignUps, [P(now), P(5000)]),
             nameof(FeedRows.Ranking) => (FeedRows.Ranking, [P(now.AddDays(-1)), P(50), P(0.1)]),
             _ => throw new ArgumentOutOfRangeException(nameof(query)),
         };

@@ -47,7 +47,10 @@ public sealed class BadInputSweepTests(StackFixture fixture)
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         Assert.Equal(before, await Snapshot(me));
         await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
-        await using var leaked = db.CreateCommand("SELECT count(*) FROM users WHERE handle ILIKE $1 OR email ILIKE $1");
+        await using var leaked = db.CreateCommand("""
+            SELECT (SELECT count(*) FROM users WHERE handle ILIKE $1 OR email ILIKE $1)
+                 + (SELECT count(*) FROM sign_ups WHERE handle ILIKE $1 OR email ILIKE $1)
+            """);
         leaked.Parameters.AddWithValue($"%{marker}%");
         Assert.Equal(0L, await leaked.ExecuteScalarAsync());
     }
@@ -76,6 +79,7 @@ public sealed class BadInputSweepTests(StackFixture fixture)
         foreach (var body in broken)
         {
             yield return ("POST", "/api/users", body, none);
+            yield return ("POST", "/api/users/confirmations", body, none);
             yield return ("POST", "/api/posts", body, none);
             yield return ("POST", "/api/sessions", body, none);
             yield return ("PATCH", $"/api/users/{me}", body, none);

@@ -55,7 +55,8 @@ public sealed class ContractTests(StackFixture fixture)
         var paths = document.GetProperty("paths");
         (string Path, string Method, string[] Statuses)[] expected =
         [
-            ("/api/users", "post", ["201", "400", "409"]),
+            ("/api/users", "post", ["202", "400", "409"]),
+            ("/api/users/confirmations", "post", ["201", "400", "404", "409"]),
             ("/api/users", "get", ["200", "400"]),
             ("/api/users/{id}", "get", ["200", "400", "404"]),
             ("/api/users/{id}", "patch", ["200", "400", "401", "403", "404", "409", "412"]),

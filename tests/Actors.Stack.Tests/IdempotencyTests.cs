@@ -72,19 +72,22 @@ public sealed class IdempotencyTests(StackFixture fixture)
     }
 
     [Fact]
-    public async Task Repeating_a_sign_up_with_its_key_returns_the_same_account_and_a_changed_password_is_a_422()
+    public async Task Repeating_a_sign_up_with_its_key_sends_one_mail_and_another_request_under_the_key_is_a_422()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];
         var signUp = new { handle = $"i_{tag}", email = $"{tag}@idem.test", displayName = "Idem", password = "first password" };
         var key = Guid.NewGuid().ToString();
 
-        var first = await (await Send(fixture.Stack.Http, "/api/users", signUp, key)).Json(HttpStatusCode.Created);
-        var repeat = await (await Send(fixture.Stack.Http, "/api/users", signUp, key)).Json(HttpStatusCode.Created);
-        using var otherPassword = await Send(fixture.Stack.Http, "/api/users", signUp with { password = "second password" }, key);
+        using var first = await Send(fixture.Stack.Http, "/api/users", signUp, key);
+        using var repeat = await Send(fixture.Stack.Http, "/api/users", signUp, key);
+        using var otherHandle = await Send(fixture.Stack.Http, "/api/users", signUp with { handle = $"j_{tag}" }, key);
 
-        Assert.Equal(first.GetProperty("id").GetGuid(), repeat.GetProperty("id").GetGuid());
-        Assert.Equal("idempotency_key_reused", await otherPassword.ProblemCode(HttpStatusCode.UnprocessableEntity));
-        Assert.Equal(1L, await Count("SELECT count(*) FROM users WHERE lower(email) = lower($1)", signUp.email));
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, repeat.StatusCode));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await repeat.Content.ReadAsStringAsync());
+        Assert.Equal("true", repeat.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("idempotency_key_reused", await otherHandle.ProblemCode(HttpStatusCode.UnprocessableEntity));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM sign_ups WHERE lower(email) = lower($1)", signUp.email));
+        Assert.Equal(1L, await Count("SELECT count(*) FROM outbox WHERE event_type = 'SignUpRequested' AND payload->>'email' = $1", signUp.email));
     }
 
     [Theory]

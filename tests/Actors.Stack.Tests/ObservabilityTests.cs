@@ -26,12 +26,12 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
         Assert.True(Metrics.Value(silo, "actors_db_operation_duration_seconds_count", "kind=\"write\"") > 0);
         Assert.True(Metrics.Value(silo, "orleans_catalog_activations") > 0);
         Assert.True(Metrics.Value(silo, "db_client_connection_max") > 0);
-        // The sign-ups' events were relayed and their welcome emails sent, and the backlog gauges are exported.
+        // The sign-ups' events were relayed and their mails sent, and the backlog gauges are exported.
         await WaitFor(async () =>
         {
             var both = await Metrics.ScrapeAsync(Stack.SiloMetrics(0));
             return Metrics.Value(both, "actors_outbox_relayed_total") > 0
-                && Metrics.Value(both, "actors_outbox_consumer_lag_seconds_count", "consumer=\"welcome-email\"", "outcome=\"done\"") > 0;
+                && Metrics.Value(both, "actors_outbox_consumer_lag_seconds_count", "consumer=\"account-mail\"", "outcome=\"done\"") > 0;
         });
         Assert.Contains("actors_outbox_pending{", silo, StringComparison.Ordinal);
         Assert.Contains("actors_outbox_oldest_pending_age_seconds{", silo, StringComparison.Ordinal);
@@ -92,7 +92,7 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
 
         using var response = await Stack.Http.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await WaitFor(() => Task.FromResult(Stack.Silos.Any(s => s.Printed(traceId))));
     }
 

@@ -30,6 +30,9 @@ public sealed class OpenApiContractTests(StackFixture fixture)
             ("/api/users", "post", () => anonymous.PostJson("/api/users", new { handle = $"c_{tag}", email = $"{tag}@example.test", displayName = "C", password = "long enough password" })),
             ("/api/users", "post", () => anonymous.PostJson("/api/users", new { handle = "", email = "no", displayName = "", password = "x" })),
             ("/api/users", "post", () => anonymous.PostJson("/api/users", new { handle = $"d_{tag}", email = otherEmail, displayName = "D", password = "long enough password" })),
+            ("/api/users/confirmations", "post", async () => await anonymous.PostJson("/api/users/confirmations",
+                new { token = await fixture.Stack.ConfirmationTokenAsync($"{tag}@example.test") })),
+            ("/api/users/confirmations", "post", () => anonymous.PostJson("/api/users/confirmations", new { token = "spent or never issued" })),
             ("/api/users", "get", () => anonymous.GetAsync("/api/users?limit=3")),
             ("/api/users", "get", () => anonymous.GetAsync("/api/users?limit=0")),
             ("/api/users/{id}", "get", () => asOwner.GetAsync($"/api/users/{owner}")),
@@ -103,7 +106,7 @@ public sealed class OpenApiContractTests(StackFixture fixture)
 
         (string Path, string Method, bool Token)[] expected =
         [
-            ("/api/users", "post", false), ("/api/users/{id}", "get", false), ("/api/users/{id}", "patch", true),
+            ("/api/users", "post", false), ("/api/users/confirmations", "post", false), ("/api/users/{id}", "get", false), ("/api/users/{id}", "patch", true),
             ("/api/posts", "post", true), ("/api/posts/{id}", "get", false), ("/api/posts/{id}", "delete", true),
             ("/api/sessions", "post", false), ("/api/feed", "get", true), ("/api/trending", "get", false),
             ("/api/posts/{id}/likes", "put", true), ("/api/users/{id}/following/{targetId}", "put", true),

@@ -10,33 +10,85 @@ public sealed class UsersApiTests(StackFixture fixture)
     private HttpClient Anonymous => fixture.Stack.Http;
 
     [Fact]
-    public async Task Sign_up_answers_201_with_location_and_the_new_profile_including_its_email()
+    public async Task Sign_up_answers_202_and_the_mailed_token_creates_the_account_once()
     {
         var tag = Guid.NewGuid().ToString("N")[..10];
+        var email = $"{tag}@example.test";
         using var response = await Anonymous.PostJson("/api/users",
-            new { handle = $"h_{tag}", email = $"{tag}@example.test", displayName = " Grace ", password = "long enough password" });
+            new { handle = $"h_{tag}", email, displayName = " Grace ", password = "long enough password" });
 
-        var user = await response.Json(HttpStatusCode.Created);
-        Assert.Equal($"/api/users/{user.GetProperty("id").GetGuid()}", response.Headers.Location?.OriginalString);
+        var accepted = await response.Json(HttpStatusCode.Accepted);
+        Assert.Equal("confirmation_sent", accepted.GetProperty("status").GetString());
+        Assert.Null(response.Headers.Location);
+        // No account before the address is confirmed.
+        using (var early = await Anonymous.PostJson("/api/sessions", new { email, password = "long enough password" }))
+        {
+            Assert.Equal("invalid_credentials", await early.ProblemCode(HttpStatusCode.Unauthorized));
+        }
+
+        var token = await fixture.Stack.ConfirmationTokenAsync(email);
+        using var confirmed = await Anonymous.PostJson("/api/users/confirmations", new { token });
+        var user = await confirmed.Json(HttpStatusCode.Created);
+        Assert.Equal($"/api/users/{user.GetProperty("id").GetGuid()}", confirmed.Headers.Location?.OriginalString);
         Assert.Equal($"h_{tag}", user.GetProperty("handle").GetString());
         Assert.Equal("Grace", user.GetProperty("displayName").GetString());
-        Assert.Equal($"{tag}@example.test", user.GetProperty("email").GetString());
+        Assert.Equal(email, user.GetProperty("email").GetString());
+        Assert.Equal("queued", user.GetProperty("welcomeEmail").GetString());
         Assert.False(user.TryGetProperty("password", out _));
         Assert.False(user.TryGetProperty("passwordHash", out _));
+        using (var login = await Anonymous.PostJson("/api/sessions", new { email, password = "long enough password" }))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+
+        using var again = await Anonymous.PostJson("/api/users/confirmations", new { token });
+        Assert.Equal("sign_up_not_found", await again.ProblemCode(HttpStatusCode.NotFound));
+    }
+
+    [Theory]
+    [InlineData("""{"token":"not a token"}""", HttpStatusCode.NotFound, "sign_up_not_found")]
+    [InlineData("""{"token":"AZrK2jdC8nGAj2-hbPWFXg3vuJBW4TduWD59Q7U7QuZe2sw8HIiLNqNI9M2mfyzA"}""", HttpStatusCode.NotFound, "sign_up_not_found")]
+    [InlineData("""{"token":""}""", HttpStatusCode.BadRequest, "validation_failed")]
+    [InlineData("""{}""", HttpStatusCode.BadRequest, "validation_failed")]
+    public async Task A_confirmation_without_a_pending_sign_up_behind_it_is_a_problem(string json, HttpStatusCode status, string code)
+    {
+        using var response = await Anonymous.PostRaw("/api/users/confirmations", json);
+
+        Assert.Equal(code, await response.ProblemCode(status));
     }
 
     [Fact]
-    public async Task The_same_email_in_another_case_or_the_same_handle_is_a_409_with_its_code()
+    public async Task A_taken_email_gets_the_same_answer_as_a_new_one_and_its_owner_a_mail_saying_so()
     {
-        var (_, _, email) = await fixture.Stack.NewUserAsync();
-        using var sameEmail = await Anonymous.PostJson("/api/users",
-            new { handle = $"h_{Guid.NewGuid():N}"[..20], email = email.ToUpperInvariant(), displayName = "Dup", password = "long enough password" });
-        Assert.Equal("email_taken", await sameEmail.ProblemCode(HttpStatusCode.Conflict));
+        var (_, _, taken) = await fixture.Stack.NewUserAsync();
+        var fresh = $"{Guid.NewGuid():N}"[..12] + "@example.test";
 
+        using var forFresh = await Anonymous.PostJson("/api/users",
+            new { handle = $"h_{Guid.NewGuid():N}"[..20], email = fresh, displayName = "Someone", password = "long enough password" });
+        using var forTaken = await Anonymous.PostJson("/api/users",
+            new { handle = $"h_{Guid.NewGuid():N}"[..20], email = taken.ToUpperInvariant(), displayName = "Someone", password = "long enough password" });
+
+        Assert.Equal(HttpStatusCode.Accepted, forTaken.StatusCode);
+        Assert.Equal(forFresh.StatusCode, forTaken.StatusCode);
+        Assert.Equal(await forFresh.Content.ReadAsStringAsync(), await forTaken.Content.ReadAsStringAsync());
+        Assert.Equal(Headers(forFresh), Headers(forTaken));
+        var mail = await fixture.Stack.Smtp.WaitForAsync(
+            m => m.To.Equals(taken, StringComparison.OrdinalIgnoreCase) && m.Subject == "You already have an Actors account", TimeSpan.FromSeconds(30));
+        Assert.Null(mail.ConfirmationToken);
+        Assert.NotNull(await fixture.Stack.ConfirmationTokenAsync(fresh));
+
+        static string Headers(HttpResponseMessage response) => string.Join('\n', response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key != "Date").OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}: {string.Join(",", h.Value)}"));
+    }
+
+    [Fact]
+    public async Task A_handle_an_account_has_in_another_case_is_a_409_with_its_code()
+    {
         var tag = Guid.NewGuid().ToString("N")[..10];
-        using var first = await Anonymous.PostJson("/api/users", new { handle = $"h_{tag}", email = $"{tag}@a.test", displayName = "A", password = "long enough password" });
-        first.EnsureSuccessStatusCode();
+        await fixture.Stack.SignUpAsync(new { handle = $"h_{tag}", email = $"{tag}@a.test", displayName = "A", password = "long enough password" }, $"{tag}@a.test");
+
         using var sameHandle = await Anonymous.PostJson("/api/users", new { handle = $"H_{tag.ToUpperInvariant()}", email = $"{tag}@b.test", displayName = "B", password = "long enough password" });
+
         Assert.Equal("handle_taken", await sameHandle.ProblemCode(HttpStatusCode.Conflict));
     }
 

@@ -9,12 +9,13 @@ namespace Actors.Stack.Tests;
 public sealed class WelcomeEmailTests(StackFixture fixture)
 {
     [Fact]
-    public async Task Sign_up_answers_that_the_welcome_email_is_queued_and_it_arrives_over_smtp()
+    public async Task A_confirmation_answers_that_the_welcome_email_is_queued_and_it_arrives_over_smtp()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];
         var email = $"{tag}@example.test";
-        var created = await (await fixture.Stack.Http.PostAsJsonAsync("/api/users",
-            new { handle = $"u_{tag}", email, displayName = "New Person", password = "correct horse battery" })).Json(HttpStatusCode.Created);
+        (await fixture.Stack.Http.PostAsJsonAsync("/api/users",
+            new { handle = $"u_{tag}", email, displayName = "New Person", password = "correct horse battery" })).EnsureSuccessStatusCode();
+        var created = await fixture.Stack.ConfirmAsync(email);
 
         Assert.Equal("queued", created.GetProperty("welcomeEmail").GetString());
         var id = created.GetProperty("id").GetGuid();
@@ -31,18 +32,19 @@ public sealed class WelcomeEmailTests(StackFixture fixture)
         fixture.Stack.Smtp.Delay = TimeSpan.FromSeconds(5);
         try
         {
-            // Eight connections' worth of mail every 5 s: forty welcome emails take 25 seconds and more,
+            // Eight connections' worth of mail every 5 s: forty sign-up mails take 25 seconds and more,
             // longer than the gauges' 10-second refresh.
-            var ids = new List<Guid>();
+            var emails = new List<string>();
             for (var i = 0; i < SignUps; i++)
             {
                 var tag = Guid.NewGuid().ToString("N")[..12];
-                var created = await (await fixture.Stack.Http.PostAsJsonAsync("/api/users",
-                    new { handle = $"u_{tag}", email = $"{tag}@example.test", displayName = "Backlog", password = "correct horse battery" })).Json(HttpStatusCode.Created);
-                ids.Add(created.GetProperty("id").GetGuid());
+                emails.Add($"{tag}@example.test");
+                using var accepted = await fixture.Stack.Http.PostAsJsonAsync("/api/users",
+                    new { handle = $"u_{tag}", email = emails[^1], displayName = "Backlog", password = "correct horse battery" });
+                Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             }
 
-            Assert.DoesNotContain(fixture.Stack.Smtp.Received, m => m.UserId == ids[^1].ToString());
+            Assert.DoesNotContain(fixture.Stack.Smtp.Received, m => m.To == emails[^1]);
             await Metrics.WaitForAsync(silo, "actors_outbox_pending", v => v >= SignUps / 4, TimeSpan.FromSeconds(30), "the backlog shows as pending events");
             await Metrics.WaitForAsync(silo, "actors_outbox_oldest_pending_age_seconds", v => v >= 5, TimeSpan.FromSeconds(30), "the backlog's oldest event ages");
         }
@@ -59,11 +61,13 @@ public sealed class WelcomeEmailTests(StackFixture fixture)
     {
         var tag = Guid.NewGuid().ToString("N")[..12];
         var email = $"{tag}@example.test";
+        (await fixture.Stack.Http.PostAsJsonAsync("/api/users",
+            new { handle = $"u_{tag}", email, displayName = "Refused", password = "correct horse battery" })).EnsureSuccessStatusCode();
+        var token = await fixture.Stack.ConfirmationTokenAsync(email);
         fixture.Stack.Smtp.Refuses = address => address.Equals(email, StringComparison.OrdinalIgnoreCase);
         try
         {
-            var created = await (await fixture.Stack.Http.PostAsJsonAsync("/api/users",
-                new { handle = $"u_{tag}", email, displayName = "Refused", password = "correct horse battery" })).Json(HttpStatusCode.Created);
+            var created = await (await fixture.Stack.Http.PostAsJsonAsync("/api/users/confirmations", new { token })).Json(HttpStatusCode.Created);
             var id = created.GetProperty("id").GetGuid();
             await using var db = NpgsqlDataSource.Create(fixture.Stack.Postgres);
             Guid? eventId = null;

@@ -10,8 +10,20 @@ using SmtpServer.Storage;
 
 namespace Actors.Tests.Mail;
 
-/// <summary>A message the test SMTP server accepted.</summary>
-public sealed record ReceivedMail(string MessageId, string To, string Subject, string? UserId, DateTimeOffset ReceivedAt);
+/// <summary>
+/// A message the test SMTP server accepted: <see cref="UserId"/> names the account of a welcome mail,
+/// <see cref="SignUpId"/> the pending account of a sign-up mail; <see cref="Text"/> is its text part.
+/// </summary>
+public sealed record ReceivedMail(string MessageId, string To, string Subject, string? UserId, DateTimeOffset ReceivedAt)
+{
+    public string? SignUpId { get; init; }
+
+    public string Text { get; init; } = string.Empty;
+
+    /// <summary>The token a confirmation mail carries, or null for any other mail.</summary>
+    public string? ConfirmationToken =>
+        System.Text.RegularExpressions.Regex.Match(Text, @"Confirmation token: (\S+)") is { Success: true } match ? match.Groups[1].Value : null;
+}
 
 /// <summary>
 /// A real SMTP server on loopback, in the test process, for the product to talk to. Tests can make it
@@ -136,7 +148,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
             var message = await MimeMessage.LoadAsync(stream, cancellationToken);
             var to = string.Join(",", recipients);
 
-            server._received.Enqueue(new ReceivedMail(message.MessageId ?? string.Empty, to, message.Subject ?? string.Empty, message.Headers["X-Actors-User"], DateTimeOffset.UtcNow));
+            server._received.Enqueue(new ReceivedMail(message.MessageId ?? string.Empty, to, message.Subject ?? string.Empty, message.Headers["X-Actors-User"], DateTimeOffset.UtcNow)
+            {
+                SignUpId = message.Headers["X-Actors-Sign-Up"],
+                Text = message.TextBody ?? string.Empty,
+            });
             return SmtpResponse.Ok;
         }
     }

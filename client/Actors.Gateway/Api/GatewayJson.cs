@@ -10,6 +10,8 @@ namespace Actors.Gateway.Api;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SignUpRequest))]
+[JsonSerializable(typeof(SignUpAcceptedResponse))]
+[JsonSerializable(typeof(ConfirmSignUpRequest))]
 [JsonSerializable(typeof(UpdateProfileRequest))]
 [JsonSerializable(typeof(CreatePostRequest))]
 [JsonSerializable(typeof(SessionRequest))]

@@ -20,7 +20,7 @@ public sealed record UserResponse(
     DateTimeOffset? UpdatedAt = null,
     string? Email = null)
 {
-    /// <summary>Only in a sign-up's answer: "queued", the welcome email is sent in the background.</summary>
+    /// <summary>Only in a confirmation's answer: "queued", the welcome email is sent in the background.</summary>
     public string? WelcomeEmail { get; init; }
 
     internal static UserResponse From(UserProfile p, UserField fields) => new(

@@ -11,15 +11,27 @@ namespace Actors.Gateway.Api;
 
 internal static class UsersApi
 {
-    /// <summary>What a sign-up answers about its welcome email: sent in the background, after the reply.</summary>
+    /// <summary>What a confirmation answers about its welcome email: sent in the background, after the reply.</summary>
     private const string WelcomeEmailQueued = "queued";
+
+    /// <summary>What a sign-up answers, whatever the email: a mail is on its way to the address.</summary>
+    private const string ConfirmationSent = "confirmation_sent";
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapGroup("/api/users").WithTags("Users").WithCommonProblems();
-        users.MapPost("/", SignUp).RequireRateLimiting(RateLimits.SignUpPolicy).WithName("SignUp").WithSummary("Create an account.")
-            .WithDescription("Honours Idempotency-Key. Problem codes: validation_failed, bad_request, invalid_idempotency_key, email_taken, handle_taken, idempotency_key_reused.")
+        users.MapPost("/", SignUp).RequireRateLimiting(RateLimits.SignUpPolicy).WithName("SignUp")
+            .WithSummary("Ask for an account; it is created when the link mailed to the address is followed.")
+            .WithDescription("Answers 202 alike whether or not the email already has an account (that address gets a mail saying so "
+                + "instead of a link), so a sign-up reveals no one's email. Honours Idempotency-Key. Problem codes: validation_failed, "
+                + "bad_request, invalid_idempotency_key, handle_taken, idempotency_key_reused.")
+            .Produces<SignUpAcceptedResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        users.MapPost("/confirmations", ConfirmSignUp).RequireRateLimiting(RateLimits.SignUpPolicy).WithName("ConfirmSignUp")
+            .WithSummary("Create the account a confirmation mail's token stands for.")
+            .WithDescription("A token works once, until it expires. Problem codes: validation_failed, bad_request, sign_up_not_found, "
+                + "email_taken, handle_taken (taken since the sign-up: sign up again).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         users.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("All users in sign-up order, one page at a time.")
             .WithDescription("Keyset-paginated (?limit=1..100, ?cursor=), projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_limit, invalid_cursor, invalid_fields.")
             .Produces(StatusCodes.Status304NotModified);
@@ -130,7 +142,7 @@ internal static class UsersApi
             JsonPayload.Of(new PageResponse<UserResponse>([.. page.Items.Select(u => UserResponse.From(u, selected))], next)));
     }
 
-    public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> SignUp(
+    public static async Task<Results<Accepted<SignUpAcceptedResponse>, ValidationProblem, ProblemHttpResult>> SignUp(
         SignUpRequest request, IGrainFactory grains, PasswordHasher hasher, HttpContext http)
     {
         var errors = new Dictionary<string, string[]>();
@@ -150,22 +162,66 @@ internal static class UsersApi
 
         CacheHeaders.NoStore(http.Response);
         var displayName = request.DisplayName!.Trim();
-        // The fingerprint leaves the password out (a fast hash of it must not be stored); a repeat
-        // proves it by verifying the password against the account it created.
+        // The fingerprint leaves the password out (a fast hash of it must not be stored). A repeat is
+        // answered like the first request, which reveals nothing either.
         var idempotency = key is null ? null
             : new IdempotencyKey("users", key, Idempotency.Fingerprint(request.Handle, request.Email, displayName));
-        if (idempotency is not null && await ReplaySignUp(idempotency, request, grains, hasher, http) is { } earlier)
+        if (idempotency is not null && await ReplaySignUp(idempotency, grains, http) is { } earlier)
         {
             return earlier;
         }
 
-        var id = Guid.CreateVersion7();
-        var result = await grains.GetGrain<IUserGrain>(id)
-            .SignUp(new NewUser(request.Handle!, request.Email!, displayName, await hasher.HashAsync(request.Password!, http.RequestAborted)), idempotency);
+        // Hashed whether or not the email has an account: both cost the same.
+        var user = new NewUser(request.Handle!, request.Email!, displayName, await hasher.HashAsync(request.Password!, http.RequestAborted));
+        var result = await grains.GetGrain<IUserGrain>(Guid.CreateVersion7()).RequestSignUp(user, SignUpToken.NewSecret(), idempotency);
         if (result is { Succeeded: false, ErrorCode: ErrorCodes.IdempotencyKeyInUse }
-            && await ReplaySignUp(idempotency!, request, grains, hasher, http) is { } concurrent)
+            && await ReplaySignUp(idempotency!, grains, http) is { } concurrent)
         {
             return concurrent;
+        }
+
+        return result.Succeeded ? Accepted() : Problems.Refused(result);
+    }
+
+    private static async Task<Results<Accepted<SignUpAcceptedResponse>, ValidationProblem, ProblemHttpResult>?> ReplaySignUp(
+        IdempotencyKey key, IGrainFactory grains, HttpContext http)
+    {
+        if (await Idempotency.FindAsync(grains, key) is not { } prior)
+        {
+            return null;
+        }
+
+        if (!Idempotency.SameRequest(prior, key))
+        {
+            return Idempotency.Reused();
+        }
+
+        Idempotency.MarkReplayed(http.Response);
+        return Accepted();
+    }
+
+    private static Accepted<SignUpAcceptedResponse> Accepted() =>
+        TypedResults.Accepted((string?)null, new SignUpAcceptedResponse(ConfirmationSent));
+
+    public static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> ConfirmSignUp(
+        ConfirmSignUpRequest request, IGrainFactory grains, HttpContext http)
+    {
+        if (string.IsNullOrEmpty(request.Token))
+        {
+            return Problems.Invalid(new Dictionary<string, string[]> { ["token"] = ["Send the token of the confirmation mail."] });
+        }
+
+        CacheHeaders.NoStore(http.Response);
+        // A malformed token opens nothing, like a wrong one.
+        if (!SignUpToken.TryDecode(request.Token, out var id, out var secret))
+        {
+            return SignUpNotFound();
+        }
+
+        var result = await grains.GetGrain<IUserGrain>(id).ConfirmSignUp(secret);
+        if (result is { Succeeded: false, Status: WriteStatus.NotFound })
+        {
+            return SignUpNotFound();
         }
 
         return result.Succeeded
@@ -173,29 +229,9 @@ internal static class UsersApi
             : Problems.Refused(result);
     }
 
-    private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>?> ReplaySignUp(
-        IdempotencyKey key, SignUpRequest request, IGrainFactory grains, PasswordHasher hasher, HttpContext http)
-    {
-        if (await Idempotency.FindAsync(grains, key) is not { } prior)
-        {
-            return null;
-        }
-
-        if (!Idempotency.SameRequest(prior, key)
-            || await hasher.VerifyAsync(grains, request.Email!, request.Password!, http.RequestAborted) != prior.ResourceId)
-        {
-            return Idempotency.Reused();
-        }
-
-        var profile = await grains.GetGrain<IUserGrain>(prior.ResourceId).GetProfile();
-        if (profile is null)
-        {
-            return NotFound();
-        }
-
-        Idempotency.MarkReplayed(http.Response);
-        return TypedResults.Created($"/api/users/{profile.Id}", UserResponse.From(profile, UserField.All) with { WelcomeEmail = WelcomeEmailQueued });
-    }
+    private static ProblemHttpResult SignUpNotFound() =>
+        Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.SignUpNotFound, "No sign-up waits for this token.",
+            "It was used already, or it expired. Log in, or sign up again.");
 
     public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUsers(
         IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields) =>

@@ -6,8 +6,20 @@ namespace Actors.Grains.Users;
 /// <summary>One user, keyed by user id, holding the profile in memory and writing through to PostgreSQL.</summary>
 public interface IUserGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the user and queues its UserSignedUp event in one transaction, with the idempotency key if given.</summary>
-    ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency);
+    /// <summary>
+    /// Asks for an account with this grain's id. It waits for its email to be confirmed: a SignUpRequested
+    /// event goes out in the same transaction (with the idempotency key if given), and becomes the mail
+    /// with the confirmation token, or, for an email that has an account, a mail saying so. The answer is
+    /// the same either way: when the link expires. Refused only for a taken handle.
+    /// </summary>
+    ValueTask<WriteResult<DateTimeOffset>> RequestSignUp(NewUser user, byte[] secret, IdempotencyKey? idempotency);
+
+    /// <summary>
+    /// Follows a confirmation link: the pending sign-up becomes the account and its UserSignedUp event,
+    /// in one transaction. Refused when no unexpired sign-up has this secret, or the email or handle was
+    /// taken meanwhile.
+    /// </summary>
+    ValueTask<WriteResult<UserProfile>> ConfirmSignUp(byte[] secret);
 
     /// <summary>The profile, or null when no such user exists. Served from memory once active.</summary>
     [ReadOnly]

@@ -5,6 +5,7 @@ using Actors.Grains.Events;
 namespace Actors.Grains.Data;
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SignUpRequested))]
 [JsonSerializable(typeof(UserSignedUp))]
 [JsonSerializable(typeof(UserProfileUpdated))]
 [JsonSerializable(typeof(PostCreated))]

@@ -8,6 +8,8 @@ namespace Actors.Grains.Data;
 /// <summary>An event as an outbox row: its id, a stable type name and a camelCase JSON payload.</summary>
 internal readonly record struct OutboxEntry(Guid EventId, string EventType, string Payload)
 {
+    public static OutboxEntry For(SignUpRequested e) => new(e.EventId, nameof(SignUpRequested), JsonSerializer.Serialize(e, EventJson.Default.SignUpRequested));
+
     public static OutboxEntry For(UserSignedUp e) => new(e.EventId, nameof(UserSignedUp), JsonSerializer.Serialize(e, EventJson.Default.UserSignedUp));
 
     public static OutboxEntry For(UserProfileUpdated e) => new(e.EventId, nameof(UserProfileUpdated), JsonSerializer.Serialize(e, EventJson.Default.UserProfileUpdated));
@@ -21,6 +23,7 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
     /// <summary>The event an outbox row holds, or null for a type this version does not know.</summary>
     public static IDomainEvent? Decode(string eventType, string payload) => eventType switch
     {
+        nameof(SignUpRequested) => JsonSerializer.Deserialize(payload, EventJson.Default.SignUpRequested),
         nameof(UserSignedUp) => JsonSerializer.Deserialize(payload, EventJson.Default.UserSignedUp),
         nameof(UserProfileUpdated) => JsonSerializer.Deserialize(payload, EventJson.Default.UserProfileUpdated),
         nameof(PostCreated) => JsonSerializer.Deserialize(payload, EventJson.Default.PostCreated),

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Actors.Grains.Data;
 
 /// <summary>
-/// The one purge of finished bookkeeping: processed outbox events, expired Idempotency-Keys and view
-/// counts older than trending reads. Every <see cref="RetentionOptions.Period"/> each table is purged
+/// The one purge of finished bookkeeping: processed outbox events, expired Idempotency-Keys, view
+/// counts older than trending reads and sign-ups whose confirmation link expired. Every <see cref="RetentionOptions.Period"/> each table is purged
 /// batch by batch until nothing past its retention is left, so deletion keeps pace with any write rate
 /// the database itself keeps up with. Every silo runs it; batches skip rows another silo is deleting.
 /// Purges are bookkeeping: a crash only leaves rows for the next run.
@@ -30,6 +30,7 @@ public sealed partial class RetentionPurge(
                 ? _options.ViewBuckets
                 : feed.Value.TrendingWindow + TimeSpan.FromHours(1);
             await PurgeAsync("views.purge", RetentionSql.ViewBuckets, now - views, stoppingToken);
+            await PurgeAsync("sign-ups.purge", RetentionSql.ExpiredSignUps, now, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -23,4 +23,10 @@ internal static class RetentionSql
         DELETE FROM post_view_buckets WHERE (post_id, bucket) IN (
             SELECT post_id, bucket FROM post_view_buckets WHERE bucket < $1 ORDER BY bucket LIMIT $2 FOR UPDATE SKIP LOCKED)
         """;
+
+    // sign_ups_expires_idx. Called with $1 = now: an expired sign-up's link no longer works.
+    public const string ExpiredSignUps = """
+        DELETE FROM sign_ups WHERE id IN (
+            SELECT id FROM sign_ups WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """;
 }

@@ -23,6 +23,12 @@ public sealed class EmailOptions
 
     public string From { get; set; } = "Actors <welcome@actors.invalid>";
 
+    /// <summary>
+    /// The confirmation link a sign-up mail carries: the page of the web client that posts the token to
+    /// <c>POST /api/users/confirmations</c>. <c>{token}</c> is replaced by the token.
+    /// </summary>
+    public string ConfirmationLink { get; set; } = "http://127.0.0.1:8080/confirm?token={token}";
+
     /// <summary>Where messages go without an SMTP server (relative paths: from the working directory).</summary>
     public string PickupDirectory { get; set; } = "mail-pickup";
 
@@ -34,5 +40,6 @@ public sealed class EmailOptions
 
     public bool IsValid() => SmtpPort is > 0 and <= 65535 && Timeout > TimeSpan.Zero && MaxConnections >= 1
         && !string.IsNullOrWhiteSpace(From) && !string.IsNullOrWhiteSpace(PickupDirectory)
+        && ConfirmationLink.Contains("{token}", StringComparison.Ordinal)
         && (string.IsNullOrEmpty(Username) || Security != SecureSocketOptions.None);
 }

@@ -11,13 +11,13 @@ namespace Actors.Grains.Outbox;
 /// </summary>
 public static class EventRoutes
 {
-    public const string WelcomeEmail = "welcome-email";
+    public const string AccountMail = "account-mail";
     public const string FanOut = "fan-out";
     public const string Avatars = "avatars";
 
     public static string? ConsumerOf(IDomainEvent e) => e switch
     {
-        UserSignedUp => WelcomeEmail,
+        SignUpRequested or UserSignedUp => AccountMail,
         PostCreated or PostDeleted => FanOut,
         AvatarUploaded => Avatars,
         _ => null,

@@ -4,6 +4,7 @@ using Actors.Grains.Events;
 using Actors.Grains.Feeds;
 using Actors.Grains.Leases;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Actors.Grains.Users;
@@ -14,8 +15,8 @@ namespace Actors.Grains.Users;
 /// leaves the grain exactly as it was.
 /// </summary>
 public sealed partial class UserGrain(
-    Database database, WritePath writes, Leasing leases, GrainMetrics metrics, SiloCopies copies, TimeProvider clock,
-    ILogger<UserGrain> logger)
+    Database database, WritePath writes, Leasing leases, GrainMetrics metrics, SiloCopies copies, IOptions<SignUpOptions> signUps,
+    TimeProvider clock, ILogger<UserGrain> logger)
     : Grain, IUserGrain
 {
     private readonly RowCache<UserProfile> _row = new(clock);
@@ -68,25 +69,61 @@ public sealed partial class UserGrain(
         return await Current() is { } profile ? AuthorSummary.Of(profile) : null;
     }
 
-    public async ValueTask<WriteResult<UserProfile>> SignUp(NewUser user, IdempotencyKey? idempotency)
+    public async ValueTask<WriteResult<DateTimeOffset>> RequestSignUp(NewUser user, byte[] secret, IdempotencyKey? idempotency)
     {
-        if (_row.TryGet(out var existing) && existing is not null)
-        {
-            return WriteResult.Refused<UserProfile>(WriteStatus.Conflict, ErrorCodes.UserExists);
-        }
-
         var now = Time.Now(clock);
-        var signedUp = OutboxEntry.For(new UserSignedUp(Guid.CreateVersion7(), Id, user.Handle, user.Email, user.DisplayName, now));
-        var result = await writes.RunAsync(new GrainWrite<int, WriteResult<UserProfile>>
+        var expires = now + signUps.Value.Lifetime;
+        var requested = OutboxEntry.For(new SignUpRequested(Guid.CreateVersion7(), Id, user.Handle, user.Email, user.DisplayName,
+            SignUpToken.Encode(Id, secret), expires, now));
+        LogSignUpRequested(logger, Id);
+        return await writes.RunAsync(new GrainWrite<bool, WriteResult<DateTimeOffset>>
         {
             Operation = "user.sign-up",
+            Statement = async (connection, ct) =>
+            {
+                await using var command = Sql.Command(connection, UserRows.RequestSignUp,
+                    Sql.Value("id", Id), Sql.Value("token_hash", SignUpToken.HashSecret(secret)), Sql.Value("handle", user.Handle),
+                    Sql.Value("email", user.Email), Sql.Value("display_name", user.DisplayName),
+                    Sql.Value("password_hash", user.PasswordHash), Sql.Value("now", now), Sql.Value("expires_at", expires));
+                requested.AddParameters(command.Parameters);
+                command.Parameters.AddRange(Sql.Idempotency(idempotency));
+                return await command.ExecuteScalarAsync(ct) is true;
+            },
+            Announces = true,
+            Refusal = ex => Conflict(ex) is { } refused ? WriteResult.Refused<DateTimeOffset>(refused.Status, refused.ErrorCode!) : null,
+            // Nothing is in memory until the sign-up is confirmed.
+            Unknown = () => Task.CompletedTask,
+            Apply = handleFree => handleFree
+                ? WriteResult.Created(expires)
+                : WriteResult.Refused<DateTimeOffset>(WriteStatus.Conflict, ErrorCodes.HandleTaken),
+        });
+    }
+
+    public async ValueTask<WriteResult<UserProfile>> ConfirmSignUp(byte[] secret)
+    {
+        var now = Time.Now(clock);
+        var tokenHash = SignUpToken.HashSecret(secret);
+        var pending = await database.ReadAsync("user.sign-up.find", async (connection, ct) =>
+        {
+            await using var command = Sql.Command(connection, UserRows.SelectSignUp,
+                Sql.Value("id", Id), Sql.Value("token_hash", tokenHash), Sql.Value("now", now));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? new NewUser(reader.GetString(0), reader.GetString(1), reader.GetString(2), string.Empty) : null;
+        });
+        if (pending is null)
+        {
+            return WriteResult.Refused<UserProfile>(WriteStatus.NotFound, ErrorCodes.SignUpNotFound);
+        }
+
+        var signedUp = OutboxEntry.For(new UserSignedUp(Guid.CreateVersion7(), Id, pending.Handle, pending.Email, pending.DisplayName, now));
+        var result = await writes.RunAsync(new GrainWrite<int, WriteResult<UserProfile>>
+        {
+            Operation = "user.confirm",
             Statement = (connection, ct) =>
             {
-                var command = Sql.Command(connection, UserRows.Insert,
-                    Sql.Value("id", Id), Sql.Value("handle", user.Handle), Sql.Value("email", user.Email),
-                    Sql.Value("display_name", user.DisplayName), Sql.Value("password_hash", user.PasswordHash), Sql.Value("now", now));
+                var command = Sql.Command(connection, UserRows.ConfirmSignUp,
+                    Sql.Value("id", Id), Sql.Value("token_hash", tokenHash), Sql.Value("now", now));
                 signedUp.AddParameters(command.Parameters);
-                command.Parameters.AddRange(Sql.Idempotency(idempotency));
                 return Sql.ExecuteAsync(command, ct);
             },
             Announces = true,
@@ -96,10 +133,16 @@ public sealed partial class UserGrain(
                 _row.Forget();
                 return Task.CompletedTask;
             },
-            Apply = _ =>
+            Apply = created =>
             {
+                // Confirmed twice at once: the other call took the pending row.
+                if (created == 0)
+                {
+                    return WriteResult.Refused<UserProfile>(WriteStatus.NotFound, ErrorCodes.SignUpNotFound);
+                }
+
                 // The row now holds exactly these values (all counters start at zero, version at one).
-                var profile = new UserProfile(Id, user.Handle, user.Email, user.DisplayName, Bio: string.Empty, now, now, Version: 1,
+                var profile = new UserProfile(Id, pending.Handle, pending.Email, pending.DisplayName, Bio: string.Empty, now, now, Version: 1,
                     new UserCounters(0, 0, 0, 0));
                 _row.Set(profile);
                 return WriteResult.Created(profile);
@@ -311,6 +354,9 @@ public sealed partial class UserGrain(
 
     private Task<UserProfile?> Load() =>
         database.ReadAsync("user.load", (connection, ct) => UserRows.LoadAsync(connection, Id, ct));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sign-up {UserId} requested; the account waits for its address to be confirmed")]
+    private static partial void LogSignUpRequested(ILogger logger, Guid userId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed up")]
     private static partial void LogSignedUp(ILogger logger, Guid userId);

@@ -16,13 +16,47 @@ internal static class UserRows
 
     public const string SelectById = $"SELECT {Columns} FROM users WHERE id = $1";
 
-    // Also takes the outbox entry's and the idempotency key's parameters (the key may be null).
-    public static readonly string Insert = $"""
-        WITH created AS (
+    // A sign-up waits for its email to be confirmed, and the statement answers the same whether or not
+    // the email has an account: the event goes out either way, and only the mail it becomes differs.
+    // A taken handle (public anyway) is refused. Answers whether the handle was free. Also takes the
+    // outbox entry's and the idempotency key's parameters (the key may be null).
+    public static readonly string RequestSignUp = $"""
+        WITH taken AS (
+            SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower(@email)) AS email_taken,
+                   EXISTS (SELECT 1 FROM users WHERE lower(handle) = lower(@handle)) AS handle_taken
+        ), created AS (
+            SELECT @id::uuid AS id, email_taken FROM taken WHERE NOT handle_taken
+        ), pending AS (
+            INSERT INTO sign_ups (id, token_hash, handle, email, display_name, password_hash, created_at, expires_at)
+            SELECT id, @token_hash, @handle, @email, @display_name, @password_hash, @now, @expires_at
+            FROM created WHERE NOT email_taken
+        ), {Sql.RememberKey}, announced AS (
+            {OutboxSql.Announce("created", payload: SignUpPayload)}
+        )
+        SELECT NOT handle_taken FROM taken
+        """;
+
+    // For an email that has an account, the event loses its token and says so.
+    private const string SignUpPayload =
+        "CASE WHEN email_taken THEN (@event_payload - 'token') || jsonb_build_object('accountExists', true) ELSE @event_payload END";
+
+    /// <summary>The pending sign-up the token opens, if it has not expired.</summary>
+    public const string SelectSignUp = """
+        SELECT handle, email, display_name FROM sign_ups
+        WHERE id = @id AND token_hash = @token_hash AND expires_at > @now
+        """;
+
+    // The pending row becomes the account and its UserSignedUp event, in one statement; a taken email or
+    // handle fails it whole, and the pending row stays for a retry. Answers 1 when created.
+    public static readonly string ConfirmSignUp = $"""
+        WITH pending AS (
+            DELETE FROM sign_ups WHERE id = @id AND token_hash = @token_hash AND expires_at > @now
+            RETURNING id, handle, email, display_name, password_hash
+        ), created AS (
             INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
-            VALUES (@id, @handle, @email, @display_name, @password_hash, @now, @now)
+            SELECT id, handle, email, display_name, password_hash, @now, @now FROM pending
             RETURNING id
-        ), {Sql.RememberKey}
+        )
         {OutboxSql.Announce("created")}
         """;
 

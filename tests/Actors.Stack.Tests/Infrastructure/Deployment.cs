@@ -207,14 +207,12 @@ internal sealed class Deployment : IAsyncDisposable
         return (exitCode, command.Output());
     }
 
-    /// <summary>Signs up a fresh user and logs in: returns the user's id and an HTTP client carrying the token.</summary>
+    /// <summary>Signs up a fresh user, confirms the address and logs in: returns the user's id and an HTTP client carrying the token.</summary>
     public async Task<(Guid Id, HttpClient Client, string Email)> NewUserAsync()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];
         var email = $"{tag}@example.test";
-        using var signUp = await Http.PostAsJsonAsync("/api/users",
-            new { handle = $"u_{tag}", email, displayName = $"User {tag}", password = "correct horse battery" });
-        signUp.EnsureSuccessStatusCode();
+        await SignUpAsync(new { handle = $"u_{tag}", email, displayName = $"User {tag}", password = "correct horse battery" }, email);
         using var login = await Http.PostAsJsonAsync("/api/sessions", new { email, password = "correct horse battery" });
         login.EnsureSuccessStatusCode();
         var session = await login.Content.ReadFromJsonAsync<JsonElement>();
@@ -222,6 +220,28 @@ internal sealed class Deployment : IAsyncDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", session.GetProperty("token").GetString());
         return (session.GetProperty("userId").GetGuid(), client, email);
     }
+
+    /// <summary>Signs up with <paramref name="body"/> and follows the link mailed to <paramref name="email"/>: answers the account's id.</summary>
+    public async Task<Guid> SignUpAsync(object body, string email)
+    {
+        using var signUp = await Http.PostAsJsonAsync("/api/users", body);
+        Assert.Equal(HttpStatusCode.Accepted, signUp.StatusCode);
+        var account = await ConfirmAsync(email);
+        return account.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Waits for the confirmation mail to <paramref name="email"/> and confirms it: answers the created account.</summary>
+    public async Task<JsonElement> ConfirmAsync(string email)
+    {
+        using var confirmed = await Http.PostAsJsonAsync("/api/users/confirmations", new { token = await ConfirmationTokenAsync(email) });
+        Assert.Equal(HttpStatusCode.Created, confirmed.StatusCode);
+        return await confirmed.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The token of the confirmation mail to <paramref name="email"/>, once it arrives.</summary>
+    public async Task<string> ConfirmationTokenAsync(string email) =>
+        (await Smtp.WaitForAsync(m => m.ConfirmationToken is not null && m.To.Equals(email, StringComparison.OrdinalIgnoreCase),
+            TimeSpan.FromSeconds(30))).ConfirmationToken!;
 
     public async ValueTask DisposeAsync()
     {
