@@ -54,13 +54,13 @@ public static class Telemetry
             .WithTracing(tracing =>
             {
                 // Requests that arrive with a sampled traceparent are always traced; of the others,
-                // this share is. Unsampled requests create no activity at all, which keeps tracing
-                // off the hot path's cost.
+                // this share is, and so is the background work a traced request caused. Unsampled
+                // requests create no activity at all, which keeps tracing off the hot path's cost.
                 var ratio = builder.Configuration.GetValue("Telemetry:TraceSampleRatio", 0.01);
                 tracing
-                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)))
+                    .SetSampler(new LinkedSampler(ratio))
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsManagementPath(http.Request.Path))
-                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", MeterPrefix + "*")
                     .AddNpgsql();
                 if (!string.IsNullOrEmpty(otlp))
                 {

@@ -32,11 +32,15 @@ internal readonly record struct OutboxEntry(Guid EventId, string EventType, stri
         _ => null,
     };
 
-    /// <summary>Adds <c>@event_id</c>, <c>@event_type</c> and <c>@event_payload</c> for <see cref="Outbox.OutboxSql.Announce"/>.</summary>
+    /// <summary>
+    /// Adds <c>@event_id</c>, <c>@event_type</c>, <c>@event_payload</c> and <c>@trace_parent</c> (the write's span, when
+    /// it is traced) for <see cref="Outbox.OutboxSql.Announce"/>.
+    /// </summary>
     public void AddParameters(NpgsqlParameterCollection parameters)
     {
         parameters.Add(new NpgsqlParameter<Guid>("event_id", EventId));
         parameters.Add(new NpgsqlParameter<string>("event_type", EventType));
         parameters.Add(new NpgsqlParameter<string>("event_payload", Payload) { NpgsqlDbType = NpgsqlDbType.Jsonb });
+        parameters.Add(Sql.Text("trace_parent", Outbox.OutboxTracing.CurrentTraceParent()));
     }
 }

@@ -54,6 +54,8 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
     public async Task OnNextAsync(OutboxDelivery item, StreamSequenceToken? token = null)
     {
         var e = item.Event;
+        using var span = OutboxTracing.Start($"outbox consume {Name}", System.Diagnostics.ActivityKind.Consumer,
+            e.EventId, e.GetType().Name, item.TraceParent);
         try
         {
             if (ExternalEffect && !await store.IsCurrentAsync(e.EventId, item.Attempt))
@@ -68,6 +70,7 @@ public abstract partial class EventConsumer(OutboxStore store, GrainMetrics metr
         {
             // A timeout (OperationCanceledException) is a failure like any other: retried with backoff.
             LogFailed(logger, Name, e.EventId, item.Attempt, ex);
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             string outcome;
             try
             {

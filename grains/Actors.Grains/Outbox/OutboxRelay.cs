@@ -115,7 +115,7 @@ public sealed partial class OutboxRelay(
             else
             {
                 var stream = streams.GetStream<OutboxDelivery>(EventRoutes.StreamFor(consumer, e.AggregateId, _options.Partitions));
-                publishing.Add(PublishAsync(stream, new OutboxDelivery(e, claimed.Attempt), claimed));
+                publishing.Add(PublishAsync(stream, new OutboxDelivery(e, claimed.Attempt, claimed.TraceParent), claimed));
             }
         }
 
@@ -130,12 +130,15 @@ public sealed partial class OutboxRelay(
 
     private async Task PublishAsync(IAsyncStream<OutboxDelivery> stream, OutboxDelivery delivery, ClaimedEvent claimed)
     {
+        using var span = OutboxTracing.Start($"outbox relay {claimed.EventType}", System.Diagnostics.ActivityKind.Producer,
+            claimed.EventId, claimed.EventType, claimed.TraceParent);
         try
         {
             await stream.OnNextAsync(delivery).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException)
         {
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             await FailAsync(claimed, ex.Message).ConfigureAwait(false);
         }
     }

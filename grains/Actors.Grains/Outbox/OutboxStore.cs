@@ -35,7 +35,7 @@ public sealed class OutboxStore
         )
         UPDATE outbox o SET attempts = o.attempts + 1, leased_by = $1, leased_until = now() + $3, next_attempt_at = now() + $3
         FROM due WHERE o.seq = due.seq
-        RETURNING o.seq, o.event_id, o.event_type, o.payload::text, o.attempts
+        RETURNING o.seq, o.event_id, o.event_type, o.payload::text, o.attempts, o.trace_parent
         """;
 
     // $1 event, $2 the delivery's attempt: true only while the event is unfinished and no later claim
@@ -80,7 +80,8 @@ public sealed class OutboxStore
         _database.WriteBookkeepingAsync("outbox.claim", (connection, ct) => Sql.ReadAllAsync(
             Sql.Command(connection, ClaimSql, Sql.Value(relay), Sql.Value(_options.BatchSize), Sql.Value(_options.Lease),
                 Sql.Value(_options.MaxInFlight)),
-            r => new ClaimedEvent(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4)), ct));
+            r => new ClaimedEvent(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
+                r.IsDBNull(5) ? null : r.GetString(5)), ct));
 
     /// <summary>
     /// Whether a delivery should still be applied: false when the event is done or parked, or when its
