@@ -255,8 +255,25 @@ export_stack_environment() {
   export ConnectionStrings__Redis; ConnectionStrings__Redis="$(redis_connection_string)"
   export Cluster__ClusterId="$CLUSTER_ID"
   export Auth__SigningKey="$AUTH_SIGNING_KEY"
-  # Without an SMTP server (set Email__SmtpHost to use one), welcome emails are written here as .eml files.
+  # Without an SMTP server (set Email__SmtpHost to use one), account mail is written here as .eml files.
   export Email__PickupDirectory="${Email__PickupDirectory:-$ACTORS_STATE/mail}"
+}
+
+# new_account GATEWAY HANDLE EMAIL PASSWORD: signs up through GATEWAY and follows the confirmation mail
+# the local stack wrote to its pickup folder (no SMTP server set); prints the new account's id.
+new_account() {
+  local gateway="$1" handle="$2" email="$3" password="$4" mail="${Email__PickupDirectory:-$ACTORS_STATE/mail}" file="" token
+  curl -sf -o /dev/null -X POST "$gateway/api/users" -H 'content-type: application/json' \
+    -d "{\"handle\":\"$handle\",\"email\":\"$email\",\"displayName\":\"$handle\",\"password\":\"$password\"}" \
+    || die "sign-up of $handle refused"
+  for _ in $(seq 1 100); do
+    file="$(grep -l -F "<$email>" "$mail"/sign-up.*.eml 2>/dev/null | head -n 1)" && [ -n "$file" ] && break
+    sleep 0.1
+  done
+  [ -n "$file" ] || die "no confirmation mail for $email in $mail (is Email__SmtpHost set?)"
+  token="$(grep -m1 'Confirmation token:' "$file" | tr -d '\r' | cut -d' ' -f3)"
+  curl -sf -X POST "$gateway/api/users/confirmations" -H 'content-type: application/json' -d "{\"token\":\"$token\"}" \
+    | sed 's/.*"id":"\([^"]*\)".*/\1/'
 }
 
 # running PIDFILE: true when the pid file names a live process running our program (a pid reused

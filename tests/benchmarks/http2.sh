@@ -22,9 +22,7 @@ gateway="$(Gateway__Http2Port="$H2C_PORT" RateLimit__PermitLimit=1000000000 Rate
 trap 'bash "$ACTORS_ROOT/deploy/local/gateway.sh" remove >/dev/null 2>&1 || true' EXIT
 
 tag="$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-user="$(curl -sf -X POST "$gateway/api/users" -H 'content-type: application/json' \
-  -d "{\"handle\":\"h2_$tag\",\"email\":\"$tag@http2.test\",\"displayName\":\"H2\",\"password\":\"long enough password\"}" \
-  | sed 's/.*"id":"\([^"]*\)".*/\1/')"
+user="$(new_account "$gateway" "h2_$tag" "$tag@http2.test" "long enough password")"
 path="/api/users/$user"
 curl -sf -o /dev/null "$gateway$path"
 

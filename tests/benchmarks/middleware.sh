@@ -46,9 +46,7 @@ FULL=http://127.0.0.1:8091
 
 log "seeding a user with 100 posts"
 tag="bench$(date +%s%N | tail -c 9)"
-user=$(curl -fsS -X POST "$FULL/api/users" -H 'content-type: application/json' \
-  -d "{\"handle\":\"$tag\",\"email\":\"$tag@bench.test\",\"displayName\":\"Benchmark $tag\",\"password\":\"benchmark password\"}")
-id=$(printf '%s' "$user" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+id=$(new_account "$FULL" "$tag" "$tag@bench.test" "benchmark password")
 token=$(curl -fsS -X POST "$FULL/api/sessions" -H 'content-type: application/json' \
   -d "{\"email\":\"$tag@bench.test\",\"password\":\"benchmark password\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')
 for i in $(seq 1 100); do
