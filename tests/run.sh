@@ -57,6 +57,8 @@ export ACTORS_TEST_REDIS="$(redis_connection_string)"
 export ACTORS_TEST_TLS="$ACTORS_STATE/tls"
 
 log "building ($CONFIGURATION)"
+# The client test generates a C# client with Kiota, a .NET tool (.config/dotnet-tools.json).
+(cd "$ACTORS_ROOT" && dotnet tool restore >/dev/null) || die "dotnet tool restore failed (Kiota, from NuGet)"
 dotnet build "$ACTORS_ROOT/Actors.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v:q
 
 log "migrating $TEST_DATABASE"

@@ -25,7 +25,7 @@ internal static class TestEnvironment
 
     public static string RepositoryRoot { get; } = FindRoot();
 
-    private static string Configuration =>
+    public static string Configuration =>
         typeof(TestEnvironment).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
 
     public static string SiloDll => Built("silo/Actors.Silo", "Actors.Silo.dll");
