@@ -67,13 +67,13 @@ internal static class RawWrites
     {
         var id = Guid.CreateVersion7();
         var now = DateTimeOffset.UtcNow;
-        var command = new NpgsqlCommand(PostRows.Insert, connection);
+        var command = new NpgsqlCommand(PostSql.Insert, connection);
         command.Parameters.Add(Sql.Value("id", id));
         command.Parameters.Add(Sql.Value("author_id", author));
         command.Parameters.Add(Sql.Value("body", $"Benchmark post {n}: a sentence of ordinary length, like people write."));
         command.Parameters.Add(Sql.Value("now", now));
         OutboxEntry.For(new PostCreated(Guid.CreateVersion7(), id, author, now)).AddParameters(command.Parameters);
-        command.Parameters.AddRange(Sql.Idempotency(null));
+        command.Parameters.AddRange(IdempotencySql.Parameters(null));
         return command;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Actors.Grains.Feeds;
+using Actors.Grains.Feeds.FanOut;
 using Actors.Grains.Paging;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
@@ -90,7 +91,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         Assert.Equal(Newest(byB, byD), await WalkAsync(reader, pageSize: 3));
 
         // The deletion reaches the timeline by fan-out, and any copy of the post a silo reuses for pages
-        // expires within Feed:PostSnapshotTtl.
+        // expires within Feed:PostCopyTtl.
         await fixture.Grains.GetGrain<IPostGrain>(byB[1]).Delete(b);
         byB.RemoveAt(1);
         await Eventually.Until(() => WalkAsync(reader, pageSize: 3), ids => ids.SequenceEqual(Newest(byB, byD)), "the deleted post leaves the feed",
@@ -187,7 +188,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
 
         await fixture.Grains.GetGrain<IPostGrain>(postId).AddLike(reader);
 
-        // Read every 50 ms: a copy reused by a page must still expire (Feed:PostSnapshotTtl, 2 s), not
+        // Read every 50 ms: a copy reused by a page must still expire (Feed:PostCopyTtl, 2 s), not
         // be renewed by every page that shows it.
         await Eventually.Until(() => timeline.GetFeed(null, 10).AsTask(), p => p.Items.Single().Post.LikeCount == 1,
             "the like shows on the page", TimeSpan.FromSeconds(6));

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Actors.Grains.Data;
-using Actors.Grains.Feeds;
+using Actors.Grains.Posts;
 using Actors.Grains.Outbox;
+using Actors.Grains.Users;
 using Npgsql;
 
 namespace Actors.Grains.Tests;
@@ -13,9 +14,9 @@ namespace Actors.Grains.Tests;
 public sealed class PeriodicQueryPlanTests
 {
     public static TheoryData<string> Queries => new(
-        nameof(OutboxBacklog.BacklogSql), nameof(OutboxStore.ClaimSql), nameof(RetentionSql.ProcessedEvents),
-        nameof(RetentionSql.IdempotencyKeys), nameof(RetentionSql.ViewBuckets), nameof(RetentionSql.ExpiredSignUps),
-        nameof(FeedRows.Ranking));
+        nameof(OutboxSql.Backlog), nameof(OutboxSql.Claim), nameof(OutboxSql.PurgeProcessed),
+        nameof(IdempotencySql.Purge), nameof(PostSql.PurgeViewBuckets), nameof(UserSql.PurgeExpiredSignUps),
+        nameof(PostSql.Ranking));
 
     [Theory]
     [MemberData(nameof(Queries))]
@@ -44,13 +45,13 @@ public sealed class PeriodicQueryPlanTests
         var now = DateTimeOffset.UtcNow;
         return query switch
         {
-            nameof(OutboxBacklog.BacklogSql) => (OutboxBacklog.BacklogSql, []),
-            nameof(OutboxStore.ClaimSql) => (OutboxStore.ClaimSql, [P("relay"), P(100), P(TimeSpan.FromSeconds(30)), P(1000)]),
-            nameof(RetentionSql.ProcessedEvents) => (RetentionSql.ProcessedEvents, [P(now), P(5000)]),
-            nameof(RetentionSql.IdempotencyKeys) => (RetentionSql.IdempotencyKeys, [P(now), P(5000)]),
-            nameof(RetentionSql.ViewBuckets) => (RetentionSql.ViewBuckets, [P(now), P(5000)]),
-            nameof(RetentionSql.ExpiredSignUps) => (RetentionSql.ExpiredSignUps, [P(now), P(5000)]),
-            nameof(FeedRows.Ranking) => (FeedRows.Ranking, [P(now.AddDays(-1)), P(50), P(0.1)]),
+            nameof(OutboxSql.Backlog) => (OutboxSql.Backlog, []),
+            nameof(OutboxSql.Claim) => (OutboxSql.Claim, [P("relay"), P(100), P(TimeSpan.FromSeconds(30)), P(1000)]),
+            nameof(OutboxSql.PurgeProcessed) => (OutboxSql.PurgeProcessed, [P(now), P(5000)]),
+            nameof(IdempotencySql.Purge) => (IdempotencySql.Purge, [P(now), P(5000)]),
+            nameof(PostSql.PurgeViewBuckets) => (PostSql.PurgeViewBuckets, [P(now), P(5000)]),
+            nameof(UserSql.PurgeExpiredSignUps) => (UserSql.PurgeExpiredSignUps, [P(now), P(5000)]),
+            nameof(PostSql.Ranking) => (PostSql.Ranking, [P(now.AddDays(-1)), P(50), P(0.1)]),
             _ => throw new ArgumentOutOfRangeException(nameof(query)),
         };
     }

@@ -1,4 +1,5 @@
 using Actors.Grains.Data;
+using Actors.Grains.Posts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -15,19 +16,6 @@ namespace Actors.Grains.Analytics;
 public sealed partial class PostViewsGrain(Database database, IOptions<AnalyticsOptions> options, TimeProvider clock, ILogger<PostViewsGrain> logger)
     : Grain, IPostViewsGrain, IStreamSubscriptionObserver, IAsyncObserver<PostViews>
 {
-    // $1 post ids, $2 counts, $3 the hour. Views of deleted posts match no row and are dropped.
-    private const string FlushSql = """
-        WITH v AS (
-            SELECT * FROM unnest($1::uuid[], $2::bigint[]) AS v(post_id, n)
-        ), counted AS (
-            UPDATE posts p SET view_count = p.view_count + v.n FROM v WHERE p.id = v.post_id
-            RETURNING p.id
-        )
-        INSERT INTO post_view_buckets (post_id, bucket, views)
-        SELECT v.post_id, $3, v.n FROM v JOIN counted c ON c.id = v.post_id
-        ON CONFLICT (post_id, bucket) DO UPDATE SET views = post_view_buckets.views + EXCLUDED.views
-        """;
-
     private readonly AnalyticsOptions _options = options.Value;
     private Dictionary<Guid, long> _pending = [];
 
@@ -82,7 +70,7 @@ public sealed partial class PostViewsGrain(Database database, IOptions<Analytics
         {
             await database.WriteAsync("views.flush", async (connection, ct) =>
             {
-                await using var command = Sql.Command(connection, FlushSql,
+                await using var command = Sql.Command(connection, PostSql.AddViews,
                     Sql.Value(batch.Keys.ToArray()), Sql.Value(batch.Values.ToArray()), Sql.Value(hour));
                 return await command.ExecuteNonQueryAsync(ct);
             });

@@ -45,7 +45,7 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
             Operation = "avatar.upload",
             Statement = async (connection, ct) =>
             {
-                await using var command = Sql.Command(connection, AvatarRows.Upload,
+                await using var command = Sql.Command(connection, AvatarSql.Upload,
                     Sql.Value("user_id", Id), Sql.Value("content_type", contentType.ToLowerInvariant()), Sql.Value("original", image),
                     Sql.Value("now", now));
                 uploaded.AddParameters(command.Parameters);
@@ -91,7 +91,7 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
     private Task<AvatarRow?> Load() =>
         database.ReadAsync("avatar.load", async (connection, ct) =>
         {
-            await using var command = Sql.Command(connection, AvatarRows.Load, Sql.Value(Id));
+            await using var command = Sql.Command(connection, AvatarSql.Load, Sql.Value(Id));
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {

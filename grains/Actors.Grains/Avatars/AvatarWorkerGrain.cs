@@ -11,7 +11,7 @@ public sealed class AvatarWorkerGrain(Database database, TimeProvider clock) : G
     {
         var original = await database.ReadAsync("avatar.original", async (connection, ct) =>
         {
-            await using var command = Sql.Command(connection, AvatarRows.Original, Sql.Value(userId), Sql.Value(version));
+            await using var command = Sql.Command(connection, AvatarSql.Original, Sql.Value(userId), Sql.Value(version));
             return await command.ExecuteScalarAsync(ct) as byte[];
         });
         if (original is null)
@@ -35,8 +35,8 @@ public sealed class AvatarWorkerGrain(Database database, TimeProvider clock) : G
         await database.WriteAsync("avatar.processed", async (connection, ct) =>
         {
             await using var command = thumbnails is not null
-                ? Sql.Command(connection, AvatarRows.Ready, Sql.Value(userId), Sql.Value(version), Sql.Value(thumbnails[64]), Sql.Value(thumbnails[256]), Sql.Value(now))
-                : Sql.Command(connection, AvatarRows.Rejected, Sql.Value(userId), Sql.Value(version), Sql.Value(reason!), Sql.Value(now));
+                ? Sql.Command(connection, AvatarSql.Ready, Sql.Value(userId), Sql.Value(version), Sql.Value(thumbnails[64]), Sql.Value(thumbnails[256]), Sql.Value(now))
+                : Sql.Command(connection, AvatarSql.Rejected, Sql.Value(userId), Sql.Value(version), Sql.Value(reason!), Sql.Value(now));
             return await command.ExecuteNonQueryAsync(ct);
         });
         await GrainFactory.GetGrain<IAvatarGrain>(userId).Invalidate();

@@ -6,12 +6,11 @@ namespace Actors.Grains.Data;
 [StatelessWorker]
 public sealed class IdempotencyKeysGrain(Database database) : Grain, IIdempotencyKeysGrain
 {
-    private const string ByKey = "SELECT request_hash, resource_id FROM idempotency_keys WHERE scope = $1 AND key = $2";
 
     public async ValueTask<IdempotentRequest?> Find(string scope, string key) =>
         await database.ReadAsync("idempotency.find", async (connection, ct) =>
         {
-            await using var command = Sql.Command(connection, ByKey, Sql.Value(scope), Sql.Value(key));
+            await using var command = Sql.Command(connection, IdempotencySql.ByKey, Sql.Value(scope), Sql.Value(key));
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct)
                 ? new IdempotentRequest(reader.GetFieldValue<byte[]>(0), reader.GetGuid(1))

@@ -1,4 +1,7 @@
 using Actors.Grains.Feeds;
+using Actors.Grains.Outbox;
+using Actors.Grains.Posts;
+using Actors.Grains.Users;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,13 +27,13 @@ public sealed partial class RetentionPurge(
         do
         {
             var now = clock.GetUtcNow();
-            await PurgeAsync("outbox.purge", RetentionSql.ProcessedEvents, now - _options.ProcessedEvents, stoppingToken);
-            await PurgeAsync("idempotency.purge", RetentionSql.IdempotencyKeys, now - _options.IdempotencyKeys, stoppingToken);
+            await PurgeAsync("outbox.purge", OutboxSql.PurgeProcessed, now - _options.ProcessedEvents, stoppingToken);
+            await PurgeAsync("idempotency.purge", IdempotencySql.Purge, now - _options.IdempotencyKeys, stoppingToken);
             var views = _options.ViewBuckets > feed.Value.TrendingWindow + TimeSpan.FromHours(1)
                 ? _options.ViewBuckets
                 : feed.Value.TrendingWindow + TimeSpan.FromHours(1);
-            await PurgeAsync("views.purge", RetentionSql.ViewBuckets, now - views, stoppingToken);
-            await PurgeAsync("sign-ups.purge", RetentionSql.ExpiredSignUps, now, stoppingToken);
+            await PurgeAsync("views.purge", PostSql.PurgeViewBuckets, now - views, stoppingToken);
+            await PurgeAsync("sign-ups.purge", UserSql.PurgeExpiredSignUps, now, stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }

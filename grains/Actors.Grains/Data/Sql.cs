@@ -22,28 +22,6 @@ internal static class Sql
     public static NpgsqlParameter Text(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
-    /// <summary><c>@idempotency_scope</c>, <c>@idempotency_key</c> and <c>@idempotency_hash</c> of an optional key, for <see cref="RememberKey"/>.</summary>
-    public static NpgsqlParameter[] Idempotency(IdempotencyKey? key) =>
-    [
-        Text("idempotency_scope", key?.Scope),
-        Text("idempotency_key", key?.Key),
-        new("idempotency_hash", NpgsqlDbType.Bytea) { Value = (object?)key?.RequestHash ?? DBNull.Value },
-    ];
-
-    /// <summary>
-    /// The CTE that records an idempotency key for the row a "created" CTE returned; it inserts nothing
-    /// when the key is null. Parameters: those of <see cref="Idempotency"/> and <c>@now</c>.
-    /// </summary>
-    public const string RememberKey = """
-        remembered AS (
-            INSERT INTO idempotency_keys (scope, key, request_hash, resource_id, created_at)
-            SELECT @idempotency_scope, @idempotency_key, @idempotency_hash, id, @now FROM created
-            WHERE @idempotency_key::text IS NOT NULL
-        )
-        """;
-
-    public const string IdempotencyConstraint = "idempotency_keys_pkey";
-
     /// <summary>A text parameter that may be null (positional parameters need their type spelled out).</summary>
     public static NpgsqlParameter Text(string? value) =>
         new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };

@@ -30,20 +30,20 @@ public sealed class FeedOptions
     /// How long a silo reuses its copy of a post for feed and trending pages (zero: never): the most a
     /// like count on such a page lags, and the most a deleted post can outlive its fan-out there.
     /// </summary>
-    public TimeSpan PostSnapshotTtl { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan PostCopyTtl { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Most post copies a silo keeps for pages.</summary>
-    public int PostSnapshotCapacity { get; set; } = 50_000;
+    public int PostCopyCapacity { get; set; } = 50_000;
 
     /// <summary>
     /// How long a silo reuses its copy of an author's name and handle for pages (zero: never). A profile
     /// edit makes every silo forget the copy before it is acknowledged; this bounds a copy only on a silo
     /// that could not be told.
     /// </summary>
-    public TimeSpan AuthorSnapshotTtl { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan AuthorCopyTtl { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most author copies a silo keeps for pages.</summary>
-    public int AuthorSnapshotCapacity { get; set; } = 100_000;
+    public int AuthorCopyCapacity { get; set; } = 100_000;
 
     /// <summary>Likes newer than this count towards trending.</summary>
     public TimeSpan TrendingWindow { get; set; } = TimeSpan.FromHours(24);
@@ -66,10 +66,10 @@ public sealed class FeedOptions
         && FanOutLinger >= TimeSpan.Zero && FanOutLinger <= TimeSpan.FromSeconds(1)
         && TimelineLength is >= 100 and <= 10_000
         && TimelineMaxAge > TimeSpan.Zero
-        && PostSnapshotTtl >= TimeSpan.Zero
-        && PostSnapshotCapacity >= 1
-        && AuthorSnapshotTtl >= TimeSpan.Zero
-        && AuthorSnapshotCapacity >= 1
+        && PostCopyTtl >= TimeSpan.Zero
+        && PostCopyCapacity >= 1
+        && AuthorCopyTtl >= TimeSpan.Zero
+        && AuthorCopyCapacity >= 1
         && TrendingWindow > TimeSpan.Zero
         && TrendingRefresh > TimeSpan.Zero
         && TrendingMaxAge >= TrendingRefresh

@@ -14,14 +14,6 @@ public sealed partial class OutboxBacklog : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
 
-    // outbox_unprocessed_idx (occurred_at) WHERE processed_at IS NULL: unprocessed rows only, however
-    // long the history; dead letters through outbox_dead_letter_idx.
-    internal const string BacklogSql = """
-        SELECT count(*) FILTER (WHERE dead_lettered_at IS NULL), min(occurred_at) FILTER (WHERE dead_lettered_at IS NULL),
-               count(*) FILTER (WHERE dead_lettered_at IS NOT NULL)
-        FROM outbox WHERE processed_at IS NULL
-        """;
-
     private readonly Database _database;
     private readonly TimeProvider _clock;
     private readonly ILogger<OutboxBacklog> _logger;
@@ -52,7 +44,7 @@ public sealed partial class OutboxBacklog : BackgroundService
             {
                 var (pending, oldest, deadLettered) = await _database.ReadAsync("outbox.backlog", async (connection, ct) =>
                 {
-                    await using var command = Sql.Command(connection, BacklogSql);
+                    await using var command = Sql.Command(connection, OutboxSql.Backlog);
                     await using var reader = await command.ExecuteReaderAsync(ct);
                     await reader.ReadAsync(ct);
                     return (reader.GetInt64(0), reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));

@@ -21,64 +21,9 @@ public sealed class OutboxStore
         _completions = new StatementBatcher<Guid, bool>(CompleteManyAsync, _options.CompletionLinger, 1000);
     }
 
-    // $1 relay, $2 batch size, $3 lease, $4 most events in flight for this relay. Claiming pushes
-    // next_attempt_at one lease ahead: the event is due again only if nobody finishes it meanwhile.
-    internal const string ClaimSql = """
-        WITH due AS (
-            SELECT seq FROM outbox
-            WHERE processed_at IS NULL AND dead_lettered_at IS NULL AND next_attempt_at <= now()
-            ORDER BY next_attempt_at, seq
-            LIMIT LEAST($2, GREATEST(0, $4 - (
-                SELECT count(*) FROM outbox
-                WHERE leased_by = $1 AND leased_until > now() AND processed_at IS NULL AND dead_lettered_at IS NULL)))
-            FOR UPDATE SKIP LOCKED
-        )
-        UPDATE outbox o SET attempts = o.attempts + 1, leased_by = $1, leased_until = now() + $3, next_attempt_at = now() + $3
-        FROM due WHERE o.seq = due.seq
-        RETURNING o.seq, o.event_id, o.event_type, o.payload::text, o.attempts, o.trace_parent
-        """;
-
-    // $1 event, $2 the delivery's attempt: true only while the event is unfinished and no later claim
-    // has handed it out again.
-    private const string CurrentSql = """
-        SELECT EXISTS (SELECT 1 FROM outbox
-            WHERE event_id = $1 AND attempts = $2 AND processed_at IS NULL AND dead_lettered_at IS NULL)
-        """;
-
-    // $1 events applied (or needing nothing): finishes those still unfinished, whichever claim delivered
-    // them (an applied effect is done, and a later copy of the event then finds it finished).
-    private const string CompleteSql = """
-        UPDATE outbox SET processed_at = now(), leased_until = NULL, last_error = NULL
-        WHERE event_id = ANY($1) AND processed_at IS NULL
-        RETURNING event_id
-        """;
-
-    // $1 event, $2 error, $3 the delay after each failure count (1-based), $4 failures allowed, $5 the
-    // failed delivery's attempt, $6 the failure is permanent (park at once). A delivery whose lease ran
-    // out and was claimed again since changes nothing. Answers true when the event is now parked.
-    private const string FailSql = """
-        UPDATE outbox SET leased_until = NULL, last_error = left($2, 2000), failures = failures + 1,
-            next_attempt_at = now() + $3[least(failures + 1, cardinality($3))],
-            dead_lettered_at = CASE WHEN $6 OR failures + 1 >= $4 THEN now() END
-        WHERE event_id = $1 AND attempts = $5 AND processed_at IS NULL AND dead_lettered_at IS NULL
-        RETURNING dead_lettered_at IS NOT NULL
-        """;
-
-    private const string ReplaySql = """
-        UPDATE outbox SET dead_lettered_at = NULL, attempts = 0, failures = 0, next_attempt_at = now(), leased_until = NULL, last_error = NULL
-        WHERE dead_lettered_at IS NOT NULL AND ($1::uuid IS NULL OR event_id = $1)
-        RETURNING event_id
-        """;
-
-    private const string DeadLettersSql = """
-        SELECT event_id, event_type, aggregate_id, attempts, failures, dead_lettered_at, last_error
-        FROM outbox WHERE dead_lettered_at IS NOT NULL
-        ORDER BY dead_lettered_at, seq LIMIT $1
-        """;
-
     public Task<List<ClaimedEvent>> ClaimAsync(string relay) =>
         _database.WriteBookkeepingAsync("outbox.claim", (connection, ct) => Sql.ReadAllAsync(
-            Sql.Command(connection, ClaimSql, Sql.Value(relay), Sql.Value(_options.BatchSize), Sql.Value(_options.Lease),
+            Sql.Command(connection, OutboxSql.Claim, Sql.Value(relay), Sql.Value(_options.BatchSize), Sql.Value(_options.Lease),
                 Sql.Value(_options.MaxInFlight)),
             r => new ClaimedEvent(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetInt32(4),
                 r.IsDBNull(5) ? null : r.GetString(5)), ct));
@@ -90,7 +35,7 @@ public sealed class OutboxStore
     public Task<bool> IsCurrentAsync(Guid eventId, int attempt) =>
         _database.ReadAsync("outbox.current", async (connection, ct) =>
         {
-            await using var command = Sql.Command(connection, CurrentSql, Sql.Value(eventId), Sql.Value(attempt));
+            await using var command = Sql.Command(connection, OutboxSql.IsCurrent, Sql.Value(eventId), Sql.Value(attempt));
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
         });
 
@@ -109,7 +54,7 @@ public sealed class OutboxStore
         _database.WriteBookkeepingAsync<IReadOnlyList<bool>>("outbox.complete", async (connection, ct) =>
         {
             var finished = (await Sql.ReadAllAsync(
-                Sql.Command(connection, CompleteSql, Sql.Value(events.Distinct().ToArray())),
+                Sql.Command(connection, OutboxSql.Complete, Sql.Value(events.Distinct().ToArray())),
                 r => r.GetGuid(0), ct).ConfigureAwait(false)).ToHashSet();
             // An event twice in one batch (two deliveries) is finished by the first of them only.
             return events.Select(e => finished.Remove(e)).ToList();
@@ -125,7 +70,7 @@ public sealed class OutboxStore
         _database.WriteAsync("outbox.fail", async (connection, ct) =>
         {
             var delays = Enumerable.Range(1, _options.MaxFailures).Select(RetryDelay).ToArray();
-            await using var command = Sql.Command(connection, FailSql,
+            await using var command = Sql.Command(connection, OutboxSql.Fail,
                 Sql.Value(eventId), Sql.Value(error), Sql.Value(delays), Sql.Value(_options.MaxFailures), Sql.Value(attempt), Sql.Value(permanent));
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
         });
@@ -133,12 +78,12 @@ public sealed class OutboxStore
     /// <summary>Puts parked events (one, or all when null) back in the queue with fresh attempts.</summary>
     public Task<List<Guid>> ReplayAsync(Guid? eventId) =>
         _database.WriteAsync("outbox.replay", (connection, ct) => Sql.ReadAllAsync(
-            Sql.Command(connection, ReplaySql, new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)eventId ?? DBNull.Value }),
+            Sql.Command(connection, OutboxSql.Replay, new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid, Value = (object?)eventId ?? DBNull.Value }),
             r => r.GetGuid(0), ct));
 
     public Task<List<DeadLetter>> DeadLettersAsync(int limit) =>
         _database.ReadAsync("outbox.dead-letters", (connection, ct) => Sql.ReadAllAsync(
-            Sql.Command(connection, DeadLettersSql, Sql.Value(limit)),
+            Sql.Command(connection, OutboxSql.DeadLetters, Sql.Value(limit)),
             r => new DeadLetter(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5),
                 r.IsDBNull(6) ? null : r.GetString(6)), ct));
 

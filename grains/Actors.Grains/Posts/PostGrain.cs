@@ -82,16 +82,16 @@ public sealed class PostGrain(
             Operation = "post.create",
             Statement = (connection, ct) =>
             {
-                var command = Sql.Command(connection, PostRows.Insert,
+                var command = Sql.Command(connection, PostSql.Insert,
                     Sql.Value("id", Id), Sql.Value("author_id", authorId), Sql.Value("body", body), Sql.Value("now", now));
                 created.AddParameters(command.Parameters);
-                command.Parameters.AddRange(Sql.Idempotency(idempotency));
+                command.Parameters.AddRange(IdempotencySql.Parameters(idempotency));
                 return ReadCounters(command, ct);
             },
             Announces = true,
             Refusal = ex => Database.IsUniqueViolation(ex, out var constraint)
                 ? WriteResult.Refused<Post>(WriteStatus.Conflict,
-                    constraint == Sql.IdempotencyConstraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists)
+                    constraint == IdempotencySql.Constraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists)
                 : null,
             Unknown = () =>
             {
@@ -132,8 +132,8 @@ public sealed class PostGrain(
             Statement = async (connection, ct) =>
             {
                 await using var command = like
-                    ? Sql.Command(connection, PostRows.Like, Sql.Value(Id), Sql.Value(userId), Sql.Value(now))
-                    : Sql.Command(connection, PostRows.Unlike, Sql.Value(Id), Sql.Value(userId));
+                    ? Sql.Command(connection, PostSql.Like, Sql.Value(Id), Sql.Value(userId), Sql.Value(now))
+                    : Sql.Command(connection, PostSql.Unlike, Sql.Value(Id), Sql.Value(userId));
                 return await command.ExecuteScalarAsync(ct) is int count ? count : (int?)null;
             },
             // The liking user does not exist (a post that vanished answers no row instead).
@@ -194,7 +194,7 @@ public sealed class PostGrain(
             Holders = Holders,
             Statement = (connection, ct) =>
             {
-                var command = Sql.Command(connection, PostRows.Delete,
+                var command = Sql.Command(connection, PostSql.Delete,
                     Sql.Value("id", Id), Sql.Value("requester_id", requesterId), Sql.Value("now", now));
                 deleted.AddParameters(command.Parameters);
                 return ReadCounters(command, ct);
@@ -228,7 +228,7 @@ public sealed class PostGrain(
         await using (command)
         {
             await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? UserRows.ReadCounters(reader) : null;
+            return await reader.ReadAsync(ct) ? UserSql.ReadCounters(reader) : null;
         }
     }
 
@@ -249,5 +249,5 @@ public sealed class PostGrain(
     }
 
     private Task<Post?> Load() =>
-        database.ReadAsync("post.load", (connection, ct) => PostRows.LoadAsync(connection, Id, ct));
+        database.ReadAsync("post.load", (connection, ct) => PostSql.LoadAsync(connection, Id, ct));
 }

@@ -8,11 +8,6 @@ namespace Actors.Grains.Users;
 [StatelessWorker]
 public sealed class CredentialsGrain(Database database) : Grain, ICredentialsGrain
 {
-    private const string ByEmail = "SELECT id, password_hash FROM users WHERE lower(email) = lower($1)";
-
-    // Compare-and-set: a concurrent change of the password is never overwritten by an upgrade.
-    private const string Upgrade = "UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3";
-
     public async ValueTask<PasswordParameters?> GetParameters(string email) =>
         await Find(email) is { Stored: var stored } ? new PasswordParameters(stored.Iterations, stored.Salt, stored.Hash.Length) : null;
 
@@ -26,7 +21,7 @@ public sealed class CredentialsGrain(Database database) : Grain, ICredentialsGra
         if (StoredPassword.TryParse(replacement, out var better) && better.Iterations > stored.Iterations)
         {
             await database.WriteAsync("users.password-upgrade", (connection, ct) =>
-                Sql.ExecuteAsync(Sql.Command(connection, Upgrade, Sql.Value(id), Sql.Value(replacement), Sql.Value(text)), ct));
+                Sql.ExecuteAsync(Sql.Command(connection, UserSql.UpgradePassword, Sql.Value(id), Sql.Value(replacement), Sql.Value(text)), ct));
         }
 
         return id;
@@ -35,7 +30,7 @@ public sealed class CredentialsGrain(Database database) : Grain, ICredentialsGra
     private async Task<(Guid Id, StoredPassword Stored, string Text)?> Find(string email) =>
         await database.ReadAsync("users.credentials", async (connection, ct) =>
         {
-            await using var command = Sql.Command(connection, ByEmail, Sql.Value(email));
+            await using var command = Sql.Command(connection, UserSql.CredentialsByEmail, Sql.Value(email));
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct))
             {

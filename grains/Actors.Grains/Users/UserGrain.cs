@@ -1,6 +1,7 @@
 using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Events;
+using Actors.Grains.Feeds.FanOut;
 using Actors.Grains.Feeds;
 using Actors.Grains.Leases;
 using Microsoft.Extensions.Logging;
@@ -81,12 +82,12 @@ public sealed partial class UserGrain(
             Operation = "user.sign-up",
             Statement = async (connection, ct) =>
             {
-                await using var command = Sql.Command(connection, UserRows.RequestSignUp,
+                await using var command = Sql.Command(connection, UserSql.RequestSignUp,
                     Sql.Value("id", Id), Sql.Value("token_hash", SignUpToken.HashSecret(secret)), Sql.Value("handle", user.Handle),
                     Sql.Value("email", user.Email), Sql.Value("display_name", user.DisplayName),
                     Sql.Value("password_hash", user.PasswordHash), Sql.Value("now", now), Sql.Value("expires_at", expires));
                 requested.AddParameters(command.Parameters);
-                command.Parameters.AddRange(Sql.Idempotency(idempotency));
+                command.Parameters.AddRange(IdempotencySql.Parameters(idempotency));
                 return await command.ExecuteScalarAsync(ct) is true;
             },
             Announces = true,
@@ -105,7 +106,7 @@ public sealed partial class UserGrain(
         var tokenHash = SignUpToken.HashSecret(secret);
         var pending = await database.ReadAsync("user.sign-up.find", async (connection, ct) =>
         {
-            await using var command = Sql.Command(connection, UserRows.SelectSignUp,
+            await using var command = Sql.Command(connection, UserSql.SelectSignUp,
                 Sql.Value("id", Id), Sql.Value("token_hash", tokenHash), Sql.Value("now", now));
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct) ? new NewUser(reader.GetString(0), reader.GetString(1), reader.GetString(2), string.Empty) : null;
@@ -121,7 +122,7 @@ public sealed partial class UserGrain(
             Operation = "user.confirm",
             Statement = (connection, ct) =>
             {
-                var command = Sql.Command(connection, UserRows.ConfirmSignUp,
+                var command = Sql.Command(connection, UserSql.ConfirmSignUp,
                     Sql.Value("id", Id), Sql.Value("token_hash", tokenHash), Sql.Value("now", now));
                 signedUp.AddParameters(command.Parameters);
                 return Sql.ExecuteAsync(command, ct);
@@ -199,13 +200,13 @@ public sealed partial class UserGrain(
             Holders = Holders,
             Statement = async (connection, ct) =>
             {
-                await using var command = Sql.Command(connection, UserRows.Update,
+                await using var command = Sql.Command(connection, UserSql.Update,
                     Sql.Value("id", Id), Sql.Value("expected_version", current.Version), Sql.Text("handle", changes.Handle),
                     Sql.Text("email", changes.Email), Sql.Text("display_name", changes.DisplayName), Sql.Text("bio", changes.Bio),
                     Sql.Value("now", now));
                 updated.AddParameters(command.Parameters);
                 await using var reader = await command.ExecuteReaderAsync(ct);
-                return await reader.ReadAsync(ct) ? UserRows.Read(reader) : null;
+                return await reader.ReadAsync(ct) ? UserSql.Read(reader) : null;
             },
             Announces = true,
             Refusal = Conflict,
@@ -257,9 +258,9 @@ public sealed partial class UserGrain(
             Statement = async (connection, ct) =>
             {
                 await using var command = follow
-                    ? Sql.Command(connection, FollowRows.Follow, Sql.Value(Id), Sql.Value(targetId), Sql.Value(now))
-                    : Sql.Command(connection, FollowRows.Unfollow, Sql.Value(Id), Sql.Value(targetId));
-                return await FollowRows.ReadAsync(command, ct);
+                    ? Sql.Command(connection, FollowSql.Follow, Sql.Value(Id), Sql.Value(targetId), Sql.Value(now))
+                    : Sql.Command(connection, FollowSql.Unfollow, Sql.Value(Id), Sql.Value(targetId));
+                return await FollowSql.ReadAsync(command, ct);
             },
             Unknown = async () =>
             {
@@ -329,9 +330,9 @@ public sealed partial class UserGrain(
         Database.IsUniqueViolation(ex, out var constraint)
             ? WriteResult.Refused<UserProfile>(WriteStatus.Conflict, constraint switch
             {
-                UserRows.EmailConstraint => ErrorCodes.EmailTaken,
-                UserRows.HandleConstraint => ErrorCodes.HandleTaken,
-                Sql.IdempotencyConstraint => ErrorCodes.IdempotencyKeyInUse,
+                UserSql.EmailConstraint => ErrorCodes.EmailTaken,
+                UserSql.HandleConstraint => ErrorCodes.HandleTaken,
+                IdempotencySql.Constraint => ErrorCodes.IdempotencyKeyInUse,
                 _ => ErrorCodes.UserExists,
             })
             : null;
@@ -353,7 +354,7 @@ public sealed partial class UserGrain(
     }
 
     private Task<UserProfile?> Load() =>
-        database.ReadAsync("user.load", (connection, ct) => UserRows.LoadAsync(connection, Id, ct));
+        database.ReadAsync("user.load", (connection, ct) => UserSql.LoadAsync(connection, Id, ct));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign-up {UserId} requested; the account waits for its address to be confirmed")]
     private static partial void LogSignUpRequested(ILogger logger, Guid userId);

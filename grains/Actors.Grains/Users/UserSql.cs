@@ -5,7 +5,7 @@ using Npgsql;
 namespace Actors.Grains.Users;
 
 /// <summary>SQL for the users table. Each write is one statement: row, counters and outbox event commit together.</summary>
-internal static class UserRows
+internal static class UserSql
 {
     public const string Columns =
         "id, handle, email, display_name, bio, created_at, updated_at, version, follower_count, following_count, post_count, stats_version";
@@ -30,7 +30,7 @@ internal static class UserRows
             INSERT INTO sign_ups (id, token_hash, handle, email, display_name, password_hash, created_at, expires_at)
             SELECT id, @token_hash, @handle, @email, @display_name, @password_hash, @now, @expires_at
             FROM created WHERE NOT email_taken
-        ), {Sql.RememberKey}, announced AS (
+        ), {IdempotencySql.RememberKey}, announced AS (
             {OutboxSql.Announce("created", payload: SignUpPayload)}
         )
         SELECT NOT handle_taken FROM taken
@@ -102,4 +102,24 @@ internal static class UserRows
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
     }
+
+    // Log-in: the account and its stored password by email (users_email_key: lower(email) is unique).
+    public const string CredentialsByEmail = "SELECT id, password_hash FROM users WHERE lower(email) = lower($1)";
+
+    // Compare-and-set: a concurrent change of the password is never overwritten by an upgrade.
+    public const string UpgradePassword = "UPDATE users SET password_hash = $2 WHERE id = $1 AND password_hash = $3";
+
+    // Pages of all users in id (sign-up) order; $1 page size, $2 the last id of the page before.
+    public const string FirstPage = $"SELECT {Columns} FROM users ORDER BY id LIMIT $1";
+
+    public const string PageAfter = $"SELECT {Columns} FROM users WHERE id > $2 ORDER BY id LIMIT $1";
+
+    public const string ByIds = $"SELECT {Columns} FROM users WHERE id = ANY($1)";
+
+    // Sign-ups whose confirmation link expired (sign_ups_expires_idx), for the retention purge:
+    // at most $2, older than $1 (now). SKIP LOCKED lets every silo purge at once.
+    public const string PurgeExpiredSignUps = """
+        DELETE FROM sign_ups WHERE id IN (
+            SELECT id FROM sign_ups WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        """;
 }

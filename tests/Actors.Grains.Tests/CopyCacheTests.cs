@@ -1,3 +1,4 @@
+using Actors.Grains.Copies;
 using Actors.Grains.Feeds;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Options;
@@ -5,13 +6,13 @@ using Microsoft.Extensions.Options;
 namespace Actors.Grains.Tests;
 
 /// <summary>The silo's copies of authors: their time to live, and that a copy read before a change is never kept after it.</summary>
-public sealed class SnapshotsTests
+public sealed class CopyCacheTests
 {
     private static readonly AuthorSummary Old = new(Guid.NewGuid(), "old", "Old Name", 1);
     private readonly ManualClock _clock = new();
 
-    private AuthorSnapshots Copies(TimeSpan ttl) =>
-        new(Options.Create(new FeedOptions { AuthorSnapshotTtl = ttl }), _clock);
+    private AuthorCopies Copies(TimeSpan ttl) =>
+        new(Options.Create(new FeedOptions { AuthorCopyTtl = ttl }), _clock);
 
     [Fact]
     public void A_copy_is_served_until_its_time_to_live_runs_out()

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Copies;
 
 /// <summary>One per silo: drops the silo's copies of a post or an author when told they changed.</summary>
 public interface ISiloCopiesGrain : IGrainWithStringKey

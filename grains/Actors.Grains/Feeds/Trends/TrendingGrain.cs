@@ -1,8 +1,9 @@
 using Actors.Grains.Data;
+using Actors.Grains.Posts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.Trends;
 
 /// <summary>
 /// The cluster's trending ranking: posts by likes within <see cref="FeedOptions.TrendingWindow"/>, plus
@@ -56,7 +57,7 @@ public sealed partial class TrendingGrain(Database database, IOptions<FeedOption
             {
                 var computedAt = Time.Now(clock);
                 var entries = await database.ReadAsync("trending.rank", (connection, ct) =>
-                    Sql.ReadAllAsync(Sql.Command(connection, FeedRows.Ranking,
+                    Sql.ReadAllAsync(Sql.Command(connection, PostSql.Ranking,
                         Sql.Value(computedAt - _options.TrendingWindow), Sql.Value(_options.TrendingSize), Sql.Value(_options.TrendingViewWeight)),
                         r => new TimelineEntry(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2)), ct));
                 return _ranking = new TrendingRanking(entries, computedAt);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.FanOut;
 
 /// <summary>
 /// How a committed follow or unfollow reaches the follower's timeline. The write stands whatever happens

@@ -1,8 +1,9 @@
 using Actors.Grains.Data;
 using Actors.Grains.Paging;
+using Actors.Grains.Posts;
 using Microsoft.Extensions.Options;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.Timelines;
 
 /// <summary>
 /// The newest posts of one widely followed author, for timelines to merge in at read time. Loaded with
@@ -57,6 +58,6 @@ public sealed class AuthorPostsGrain(Database database, IOptions<FeedOptions> op
 
     private async ValueTask<List<TimelineEntry>> Entries() =>
         _entries ??= await database.ReadAsync("author-posts.load", (connection, ct) =>
-            Sql.ReadAllAsync(Sql.Command(connection, FeedRows.ByAuthor, Sql.Value(Id), Sql.Value(_length)),
+            Sql.ReadAllAsync(Sql.Command(connection, PostSql.NewestEntriesOfAuthor, Sql.Value(Id), Sql.Value(_length)),
                 r => new TimelineEntry(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<DateTimeOffset>(2)), ct));
 }

@@ -1,20 +1,21 @@
+using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.Timelines;
 
 /// <summary>
 /// Turns timeline entries into posts with their authors, without N+1 queries: every post and author
 /// grain is asked for what it already holds (no query), the misses of each kind are read with one
 /// batch query, and those rows are handed to their grains so the next page finds them hot. A page
 /// therefore costs no round trip when hot and at most one for posts plus one for authors when cold.
-/// Posts and authors another page showed lately come from the silo's copies (<see cref="PostSnapshots"/>,
-/// <see cref="AuthorSnapshots"/>) without a call. Runs inside the calling grain's turn (awaits resume on
+/// Posts and authors another page showed lately come from the silo's copies (<see cref="PostCopies"/>,
+/// <see cref="AuthorCopies"/>) without a call. Runs inside the calling grain's turn (awaits resume on
 /// its scheduler).
 /// </summary>
 public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHandles<IUserGrain> userGrains, Database database,
-    PostSnapshots postCopies, AuthorSnapshots authorCopies)
+    PostCopies postCopies, AuthorCopies authorCopies)
 {
     /// <param name="entries">Newest first; the items keep this order.</param>
     /// <param name="rows">Posts the caller has just read from PostgreSQL, to prime instead of asking again.</param>
@@ -28,7 +29,7 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
             rows is not null && rows.TryGetValue(e.PostId, out var row) ? PrimePost(row)
             : (postCopied[i] = postCopies.TryGet(e.PostId, out var copy)) ? Task.FromResult(new Cached<Post>(true, copy))
             : postGrains.Get(e.PostId).Peek().AsTask()));
-        await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", FeedRows.PostsByIds, PostRows.Read, row => row.Id,
+        await LoadMissing(posts, entries.Select(e => e.PostId).ToArray(), "feed.posts", PostSql.ByIds, PostSql.Read, row => row.Id,
             row => postGrains.Get(row.Id).Prime(row));
         KeepCopies(postCopies, posts, postCopied, postGeneration, post => post.Id);
 
@@ -38,7 +39,7 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
         var authors = await Task.WhenAll(authorIds.Select((id, i) =>
             (authorCopied[i] = authorCopies.TryGet(id, out var copy)) ? Task.FromResult(new Cached<AuthorSummary>(true, copy))
             : userGrains.Get(id).PeekAuthor().AsTask()));
-        await LoadMissing(authors, authorIds, "feed.authors", FeedRows.UsersByIds, UserRows.Read, row => row.Id,
+        await LoadMissing(authors, authorIds, "feed.authors", UserSql.ByIds, UserSql.Read, row => row.Id,
             row => userGrains.Get(row.Id).Prime(row));
         KeepCopies(authorCopies, authors, authorCopied, authorGeneration, author => author.Id);
         var byId = new Dictionary<Guid, AuthorSummary>(authorIds.Length);
@@ -68,7 +69,7 @@ public sealed class FeedAssembler(GrainHandles<IPostGrain> postGrains, GrainHand
     }
 
     // Only what came from a grain is kept: renewing a reused copy would let it outlive its bound.
-    private static void KeepCopies<T>(Snapshots<T> copies, Cached<T>[] slots, bool[] copied, long generation, Func<T, Guid> idOf)
+    private static void KeepCopies<T>(CopyCache<T> copies, Cached<T>[] slots, bool[] copied, long generation, Func<T, Guid> idOf)
         where T : class
     {
         for (var i = 0; i < slots.Length; i++)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Copies;
 
 /// <summary>
 /// A silo's short-lived copies of values that feed and trending pages show, shared by every page
@@ -14,7 +14,7 @@ namespace Actors.Grains.Feeds;
 /// moves the generation on before it drops the copy, and <see cref="Keep"/> drops what it has just stored
 /// when the generation moved meanwhile. Either the forget removes the copy or the keep does.
 /// </remarks>
-public abstract class Snapshots<T>(TimeSpan ttl, int capacity, TimeProvider clock)
+public abstract class CopyCache<T>(TimeSpan ttl, int capacity, TimeProvider clock)
     where T : class
 {
     private readonly long _ttlTicks = ttl.Ticks;

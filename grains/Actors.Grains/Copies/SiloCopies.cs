@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Copies;
 
 /// <summary>
 /// Tells every active silo that a post or an author changed, so that no page shows its old copy after

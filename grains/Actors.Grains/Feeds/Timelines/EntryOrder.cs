@@ -1,6 +1,6 @@
 using Actors.Grains.Paging;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.Timelines;
 
 /// <summary>
 /// Newest first by (CreatedAt, PostId), with ids compared as PostgreSQL compares uuids (byte by byte),

@@ -1,7 +1,8 @@
 using Actors.Grains.Data;
+using Actors.Grains.Users;
 using Microsoft.Extensions.Options;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.FanOut;
 
 /// <summary>
 /// The followers a post fans out to, looked up for many authors at once: the silo's fan-outs within
@@ -24,7 +25,7 @@ public sealed class FollowerLookup
         _database.ReadAsync<IReadOnlyList<Guid[]>>("fan-out.followers", async (connection, ct) =>
         {
             var rows = await Sql.ReadAllAsync(
-                Sql.Command(connection, FeedRows.Followers, Sql.Value(authors.Distinct().ToArray())),
+                Sql.Command(connection, FollowSql.FollowersOf, Sql.Value(authors.Distinct().ToArray())),
                 r => (Author: r.GetGuid(0), Follower: r.GetGuid(1)), ct).ConfigureAwait(false);
             var byAuthor = rows.ToLookup(r => r.Author, r => r.Follower);
             return authors.Select(a => byAuthor[a].ToArray()).ToList();

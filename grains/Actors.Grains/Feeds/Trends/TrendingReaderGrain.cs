@@ -1,6 +1,7 @@
+using Actors.Grains.Feeds.Timelines;
 using Orleans.Concurrency;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.Trends;
 
 /// <inheritdoc cref="ITrendingReaderGrain"/>
 [StatelessWorker]

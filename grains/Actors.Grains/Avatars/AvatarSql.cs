@@ -3,7 +3,7 @@ using Actors.Grains.Outbox;
 namespace Actors.Grains.Avatars;
 
 /// <summary>SQL for avatars: one row per user, the upload and its thumbnails.</summary>
-internal static class AvatarRows
+internal static class AvatarSql
 {
     // A new upload replaces whatever was there and queues its thumbnails. Also takes the outbox entry's
     // parameters; its payload gets the new version, which only this statement knows.

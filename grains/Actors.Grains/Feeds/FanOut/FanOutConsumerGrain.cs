@@ -5,7 +5,7 @@ using Actors.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.FanOut;
 
 /// <summary>
 /// Carries new and deleted posts to followers' timelines, from the outbox. Up to

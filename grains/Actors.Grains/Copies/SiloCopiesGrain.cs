@@ -1,10 +1,10 @@
 using Actors.Grains.Placement;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Copies;
 
 /// <inheritdoc cref="ISiloCopiesGrain"/>
 [PerSiloPlacement]
-public sealed class SiloCopiesGrain(PostSnapshots posts, AuthorSnapshots authors) : Grain, ISiloCopiesGrain
+public sealed class SiloCopiesGrain(PostCopies posts, AuthorCopies authors) : Grain, ISiloCopiesGrain
 {
     public ValueTask ForgetPost(Guid postId)
     {

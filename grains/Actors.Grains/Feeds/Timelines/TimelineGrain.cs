@@ -1,10 +1,11 @@
 using Actors.Grains.Data;
 using Actors.Grains.Paging;
 using Actors.Grains.Posts;
+using Actors.Grains.Users;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Feeds.Timelines;
 
 /// <summary>
 /// One user's home timeline. Holds the newest <see cref="FeedOptions.TimelineLength"/> entries of the
@@ -44,7 +45,7 @@ public sealed class TimelineGrain(
         {
             // Past what memory holds: the page comes from PostgreSQL, posts included.
             var fromDb = await ReadOlder(after, limit + 1);
-            page = [.. fromDb.Select(FeedRows.EntryOf)];
+            page = [.. fromDb.Select(EntryOf)];
             rows = fromDb.ToDictionary(p => p.Id);
         }
 
@@ -137,8 +138,8 @@ public sealed class TimelineGrain(
         var (followees, entries, posts) = await database.ReadAsync("timeline.rebuild", async (connection, ct) =>
         {
             await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(Command(FeedRows.Followees, Sql.Value(Id), Sql.Value(_options.FanOutLimit)));
-            batch.BatchCommands.Add(Command(FeedRows.Rebuild, Sql.Value(Id), Sql.Value(length + 1), Sql.Value(withPosts)));
+            batch.BatchCommands.Add(Command(FollowSql.Followees, Sql.Value(Id), Sql.Value(_options.FanOutLimit)));
+            batch.BatchCommands.Add(Command(PostSql.TimelineRebuild, Sql.Value(Id), Sql.Value(length + 1), Sql.Value(withPosts)));
             await using var reader = await batch.ExecuteReaderAsync(ct);
             var who = new List<(Guid Id, bool Merged)>();
             while (await reader.ReadAsync(ct))
@@ -177,8 +178,8 @@ public sealed class TimelineGrain(
 
     private Task<List<Post>> ReadOlder(PageCursor? after, int count) =>
         database.ReadAsync("timeline.older", (connection, ct) => Sql.ReadAllAsync(after is { Timestamp: { } at } cursor
-            ? Sql.Command(connection, FeedRows.Older, Sql.Value(Id), Sql.Value(count), Sql.Value(at), Sql.Value(cursor.Id))
-            : Sql.Command(connection, FeedRows.Newest, Sql.Value(Id), Sql.Value(count)), PostRows.Read, ct));
+            ? Sql.Command(connection, PostSql.TimelineOlder, Sql.Value(Id), Sql.Value(count), Sql.Value(at), Sql.Value(cursor.Id))
+            : Sql.Command(connection, PostSql.TimelineNewest, Sql.Value(Id), Sql.Value(count)), PostSql.Read, ct));
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
@@ -186,4 +187,6 @@ public sealed class TimelineGrain(
         command.Parameters.AddRange(parameters);
         return command;
     }
+
+    private static TimelineEntry EntryOf(Post post) => new(post.Id, post.AuthorId, post.CreatedAt);
 }
