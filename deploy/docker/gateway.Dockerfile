@@ -6,7 +6,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Restore first, from the project files and the central build and package settings only, so the
 # restore layer is reused until a dependency changes. The gateway never needs grain implementations.
-COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY global.json Directory.Build.props Directory.Packages.props Hosts.props ./
 COPY grains/Actors.Grains.Abstractions/Actors.Grains.Abstractions.csproj grains/Actors.Grains.Abstractions/
 COPY grains/Actors.ServiceDefaults/Actors.ServiceDefaults.csproj grains/Actors.ServiceDefaults/
 COPY client/Actors.Gateway/Actors.Gateway.csproj client/Actors.Gateway/
