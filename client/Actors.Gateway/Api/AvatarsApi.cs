@@ -18,16 +18,18 @@ internal static class AvatarsApi
         var avatars = endpoints.MapGroup("/api/users/{id}/avatar").WithTags("Users").WithCommonProblems();
         avatars.MapPut("/", PutAvatar).RequireAuthorization().WithName("PutAvatar")
             .WithSummary("Upload your avatar (PNG, JPEG or WebP as the raw body); thumbnails are made in the background.")
-            .WithDescription("Answers 202 once the upload is stored. Problem codes: invalid_id, unauthorized, not_owner, "
-                + "unsupported_media_type, unsupported_image_type, invalid_avatar, payload_too_large.")
+            .WithDescription(Problems.Describe("Answers 202 once the upload is stored.",
+                Problems.InvalidId, Problems.Unauthorized, Problems.NotOwner, Problems.UnsupportedMediaType, ErrorCodes.UnsupportedImageType,
+                ErrorCodes.InvalidAvatar, Problems.PayloadTooLarge))
             .Accepts<byte[]>("image/png", "image/jpeg", "image/webp")
             .Produces<AvatarAcceptedResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         avatars.MapGet("/", GetAvatar).WithName("GetAvatar").WithSummary("A user's avatar thumbnail, PNG, ?size=64 or 256 (default).")
-            .WithDescription("ETag; 304 on If-None-Match; cached for a day. Problem codes: invalid_id, invalid_size, "
-                + "avatar_not_found, avatar_processing (Retry-After), avatar_rejected (the detail says why).")
+            .WithDescription(Problems.Describe("ETag; 304 on If-None-Match; cached for a day. avatar_processing carries Retry-After; "
+                + "avatar_rejected's detail says why.",
+                Problems.InvalidId, Problems.InvalidSize, Problems.AvatarNotFound, Problems.AvatarProcessing, Problems.AvatarRejected))
             .Produces(StatusCodes.Status200OK, contentType: "image/png").Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
@@ -49,7 +51,7 @@ internal static class AvatarsApi
         var contentType = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var media) ? media.MediaType.Value : null;
         if (!AvatarTypes.IsAccepted(contentType))
         {
-            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type.",
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "Unsupported media type.",
                 "Send the image as the body with Content-Type image/png, image/jpeg or image/webp.");
         }
 
@@ -106,19 +108,19 @@ internal static class AvatarsApi
         };
         if (edge == 0)
         {
-            return Problems.BadRequest("invalid_size", "size must be 64 or 256.");
+            return Problems.BadRequest(Problems.InvalidSize, "size must be 64 or 256.");
         }
 
         var avatar = await grains.GetGrain<IAvatarGrain>(userId).GetThumbnail(edge);
         switch (avatar)
         {
             case null:
-                return Problems.Of(StatusCodes.Status404NotFound, "avatar_not_found", "This user has no avatar.");
+                return Problems.Of(StatusCodes.Status404NotFound, Problems.AvatarNotFound, "This user has no avatar.");
             case { Status: AvatarStatus.Processing }:
                 http.Response.Headers.RetryAfter = "1";
-                return Problems.Of(StatusCodes.Status404NotFound, "avatar_processing", "The avatar is still being processed.");
+                return Problems.Of(StatusCodes.Status404NotFound, Problems.AvatarProcessing, "The avatar is still being processed.");
             case { Status: AvatarStatus.Rejected }:
-                return Problems.Of(StatusCodes.Status404NotFound, "avatar_rejected", "The uploaded image was refused.", avatar.Reason);
+                return Problems.Of(StatusCodes.Status404NotFound, Problems.AvatarRejected, "The uploaded image was refused.", avatar.Reason);
         }
 
         var etag = $"\"a{avatar.Version}.{edge}\"";
@@ -130,5 +132,5 @@ internal static class AvatarsApi
     }
 
     private static ProblemHttpResult TooLarge(long limit) =>
-        Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The image is too large.", $"At most {limit} bytes.");
+        Problems.Of(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "The image is too large.", $"At most {limit} bytes.");
 }

@@ -17,15 +17,17 @@ internal static class FeedsApi
         var feeds = endpoints.MapGroup("/api").WithTags("Feeds").WithCommonProblems();
         feeds.MapGet("/feed", GetFeed).RequireAuthorization().WithName("GetFeed")
             .WithSummary("The caller's home timeline: newest posts of the people they follow, with authors.")
-            .WithDescription("Keyset-paginated (?limit=1..100, ?cursor=), post fields projectable (?fields=); the author is always included. "
-                + "A page may hold fewer than limit items when posts were deleted meanwhile; nextCursor null marks the end. "
-                + "ETag; 304 on If-None-Match. Problem codes: unauthorized, invalid_limit, invalid_cursor, invalid_fields.")
+            .WithDescription(Problems.Describe("Keyset-paginated (?limit=1..100, ?cursor=), post fields projectable (?fields=); the author is always "
+                + "included. A page may hold fewer than limit items when posts were deleted meanwhile; nextCursor null "
+                + "marks the end. ETag; 304 on If-None-Match.",
+                Problems.Unauthorized, Problems.InvalidLimit, Problems.InvalidCursor, Problems.InvalidFields))
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status401Unauthorized);
         feeds.MapGet("/trending", GetTrending).WithName("GetTrending")
             .WithSummary("The most liked posts of the last day, with authors.")
-            .WithDescription("?limit=1..50 (default 20), post fields projectable (?fields=); nextCursor is always null. "
-                + "Served from a ranking at most Feed:TrendingMaxAge old; Last-Modified says when it was computed. "
-                + "ETag; 304 on If-None-Match. Problem codes: invalid_limit, invalid_fields.")
+            .WithDescription(Problems.Describe("?limit=1..50 (default 20), post fields projectable (?fields=); nextCursor is always null. Served "
+                + "from a ranking at most Feed:TrendingMaxAge old; Last-Modified says when it was computed. ETag; 304 "
+                + "on If-None-Match.",
+                Problems.InvalidLimit, Problems.InvalidFields))
             .Produces(StatusCodes.Status304NotModified);
         return endpoints;
     }

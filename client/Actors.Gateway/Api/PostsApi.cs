@@ -16,20 +16,25 @@ internal static class PostsApi
     {
         var posts = endpoints.MapGroup("/api/posts").WithTags("Posts").WithCommonProblems();
         posts.MapPost("/", CreatePost).RequireAuthorization().WithName("CreatePost").WithSummary("Publish a post as the caller.")
-            .WithDescription("Honours Idempotency-Key. Problem codes: validation_failed, bad_request, unauthorized, invalid_idempotency_key, idempotency_key_reused.")
+            .WithDescription(Problems.Describe("Honours Idempotency-Key.",
+                Problems.ValidationFailed, Problems.BadRequestCode, Problems.Unauthorized, Problems.InvalidIdempotencyKey, Problems.IdempotencyKeyReused))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         posts.MapGet("/{id}", GetPost).WithName("GetPost").WithSummary("A post; counts a view (in the background).")
-            .WithDescription("Projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_fields, post_not_found.")
+            .WithDescription(Problems.Describe("Projectable (?fields=). ETag; 304 on If-None-Match.",
+                Problems.InvalidId, Problems.InvalidFields, ErrorCodes.PostNotFound))
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         posts.MapDelete("/{id}", DeletePost).RequireAuthorization().WithName("DeletePost").WithSummary("Delete your own post.")
-            .WithDescription("If-Match optional. Problem codes: invalid_id, unauthorized, not_author, post_not_found, precondition_failed.")
+            .WithDescription(Problems.Describe("If-Match optional.",
+                Problems.InvalidId, Problems.Unauthorized, ErrorCodes.NotAuthor, ErrorCodes.PostNotFound, Problems.PreconditionFailed))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         posts.MapPut("/{id}/likes", Like).RequireAuthorization().WithName("Like").WithSummary("Like a post as the caller (idempotent).")
-            .WithDescription("Problem codes: invalid_id, unauthorized, post_not_found.")
+            .WithDescription(Problems.Describe("",
+                Problems.InvalidId, Problems.Unauthorized, ErrorCodes.PostNotFound))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         posts.MapDelete("/{id}/likes", Unlike).RequireAuthorization().WithName("Unlike").WithSummary("Take your like back (idempotent).")
-            .WithDescription("Problem codes: invalid_id, unauthorized, post_not_found.")
+            .WithDescription(Problems.Describe("",
+                Problems.InvalidId, Problems.Unauthorized, ErrorCodes.PostNotFound))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }

@@ -10,7 +10,9 @@ internal static class SessionsApi
     {
         endpoints.MapGroup("/api/sessions").WithTags("Sessions").WithCommonProblems()
             .MapPost("/", LogIn).WithName("LogIn").WithSummary("Exchange email and password for a bearer token.")
-            .WithDescription("Attempts per account and per caller address are throttled; password checks beyond what the gateway can hash at once are shed. Problem codes: validation_failed, invalid_credentials, rate_limited, server_busy.")
+            .WithDescription(Problems.Describe("Attempts per account and per caller address are throttled; password checks beyond what the gateway "
+                + "can hash at once are shed.",
+                Problems.ValidationFailed, Problems.InvalidCredentials, Problems.RateLimited, Problems.ServerBusy))
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return endpoints;
     }

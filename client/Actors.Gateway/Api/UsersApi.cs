@@ -22,46 +22,56 @@ internal static class UsersApi
         var users = endpoints.MapGroup("/api/users").WithTags("Users").WithCommonProblems();
         users.MapPost("/", SignUp).RequireRateLimiting(RateLimits.SignUpPolicy).WithName("SignUp")
             .WithSummary("Ask for an account; it is created when the link mailed to the address is followed.")
-            .WithDescription("Answers 202 alike whether or not the email already has an account (that address gets a mail saying so "
-                + "instead of a link), so a sign-up reveals no one's email. Honours Idempotency-Key. Problem codes: validation_failed, "
-                + "bad_request, invalid_idempotency_key, handle_taken, idempotency_key_reused.")
+            .WithDescription(Problems.Describe("Answers 202 alike whether or not the email already has an account (that address "
+                + "gets a mail saying so instead of a link), so a sign-up reveals no one's email. Honours Idempotency-Key.",
+                Problems.ValidationFailed, Problems.BadRequestCode, Problems.InvalidIdempotencyKey, ErrorCodes.HandleTaken, Problems.IdempotencyKeyReused))
             .Produces<SignUpAcceptedResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         users.MapPost("/confirmations", ConfirmSignUp).RequireRateLimiting(RateLimits.SignUpPolicy).WithName("ConfirmSignUp")
             .WithSummary("Create the account a confirmation mail's token stands for.")
-            .WithDescription("A token works once, until it expires. Problem codes: validation_failed, bad_request, sign_up_not_found, "
-                + "email_taken, handle_taken (taken since the sign-up: sign up again).")
+            .WithDescription(Problems.Describe("A token works once, until it expires. An email or handle taken since the sign-up is a 409: sign up "
+                + "again.",
+                Problems.ValidationFailed, Problems.BadRequestCode, ErrorCodes.SignUpNotFound, ErrorCodes.EmailTaken, ErrorCodes.HandleTaken))
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         users.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("All users in sign-up order, one page at a time.")
-            .WithDescription("Keyset-paginated (?limit=1..100, ?cursor=), projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_limit, invalid_cursor, invalid_fields.")
+            .WithDescription(Problems.Describe("Keyset-paginated (?limit=1..100, ?cursor=), projectable (?fields=). ETag; 304 on If-None-Match.",
+                Problems.InvalidLimit, Problems.InvalidCursor, Problems.InvalidFields))
             .Produces(StatusCodes.Status304NotModified);
         users.MapGet("/{id}", GetUser).WithName("GetUser").WithSummary("A profile; the email only for its owner.")
-            .WithDescription("Projectable (?fields=). ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_fields, user_not_found.")
+            .WithDescription(Problems.Describe("Projectable (?fields=). ETag; 304 on If-None-Match.",
+                Problems.InvalidId, Problems.InvalidFields, ErrorCodes.UserNotFound))
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPatch("/{id}", UpdateUser).RequireAuthorization().WithName("UpdateUser")
             .WithSummary("Edit your own profile; send If-Match to refuse a stale edit.")
-            .WithDescription("Problem codes: validation_failed, invalid_id, unauthorized, not_owner, user_not_found, email_taken, handle_taken, version_mismatch.")
+            .WithDescription(Problems.Describe("",
+                Problems.ValidationFailed, Problems.InvalidId, Problems.Unauthorized, Problems.NotOwner, ErrorCodes.UserNotFound,
+                ErrorCodes.EmailTaken, ErrorCodes.HandleTaken, ErrorCodes.VersionMismatch))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         users.MapGet("/{id}/posts", ListUserPosts).WithName("ListUserPosts").WithSummary("A user's posts, newest first.")
-            .WithDescription("Keyset-paginated, projectable. ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_limit, invalid_cursor, invalid_fields, user_not_found.")
+            .WithDescription(Problems.Describe("Keyset-paginated, projectable. ETag; 304 on If-None-Match.",
+                Problems.InvalidId, Problems.InvalidLimit, Problems.InvalidCursor, Problems.InvalidFields, ErrorCodes.UserNotFound))
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPut("/{id}/following/{targetId}", Follow).RequireAuthorization().WithName("Follow")
             .WithSummary("Follow a user (idempotent).")
-            .WithDescription("Only as yourself. Problem codes: invalid_id, unauthorized, not_owner, user_not_found, cannot_follow_self.")
+            .WithDescription(Problems.Describe("Only as yourself.",
+                Problems.InvalidId, Problems.Unauthorized, Problems.NotOwner, ErrorCodes.UserNotFound, ErrorCodes.CannotFollowSelf))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         users.MapDelete("/{id}/following/{targetId}", Unfollow).RequireAuthorization().WithName("Unfollow")
             .WithSummary("Stop following a user (idempotent).")
-            .WithDescription("Only as yourself. Problem codes: invalid_id, unauthorized, not_owner, user_not_found, cannot_follow_self.")
+            .WithDescription(Problems.Describe("Only as yourself.",
+                Problems.InvalidId, Problems.Unauthorized, Problems.NotOwner, ErrorCodes.UserNotFound, ErrorCodes.CannotFollowSelf))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         users.MapGet("/{id}/followers", ListFollowers).WithName("ListFollowers").WithSummary("Who follows a user, in id order.")
-            .WithDescription("Keyset-paginated, projectable. ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_limit, invalid_cursor, invalid_fields, user_not_found.")
+            .WithDescription(Problems.Describe("Keyset-paginated, projectable. ETag; 304 on If-None-Match.",
+                Problems.InvalidId, Problems.InvalidLimit, Problems.InvalidCursor, Problems.InvalidFields, ErrorCodes.UserNotFound))
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         users.MapGet("/{id}/following", ListFollowing).WithName("ListFollowing").WithSummary("Whom a user follows, in id order.")
-            .WithDescription("Keyset-paginated, projectable. ETag; 304 on If-None-Match. Problem codes: invalid_id, invalid_limit, invalid_cursor, invalid_fields, user_not_found.")
+            .WithDescription(Problems.Describe("Keyset-paginated, projectable. ETag; 304 on If-None-Match.",
+                Problems.InvalidId, Problems.InvalidLimit, Problems.InvalidCursor, Problems.InvalidFields, ErrorCodes.UserNotFound))
             .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         return endpoints;
     }

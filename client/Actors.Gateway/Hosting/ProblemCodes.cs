@@ -1,3 +1,5 @@
+using Actors.Gateway.Api;
+
 namespace Actors.Gateway.Hosting;
 
 internal static class ProblemCodes
@@ -14,14 +16,14 @@ internal static class ProblemCodes
             {
                 extensions["code"] = context.ProblemDetails.Status switch
                 {
-                    StatusCodes.Status400BadRequest => "bad_request",
-                    StatusCodes.Status401Unauthorized => "unauthorized",
-                    StatusCodes.Status403Forbidden => "forbidden",
-                    StatusCodes.Status404NotFound => "not_found",
-                    StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
-                    StatusCodes.Status413PayloadTooLarge => "payload_too_large",
-                    StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
-                    _ => "internal_error",
+                    StatusCodes.Status400BadRequest => Problems.BadRequestCode,
+                    StatusCodes.Status401Unauthorized => Problems.Unauthorized,
+                    StatusCodes.Status403Forbidden => Problems.ForbiddenCode,
+                    StatusCodes.Status404NotFound => Problems.NotFoundCode,
+                    StatusCodes.Status405MethodNotAllowed => Problems.MethodNotAllowed,
+                    StatusCodes.Status413PayloadTooLarge => Problems.PayloadTooLarge,
+                    StatusCodes.Status415UnsupportedMediaType => Problems.UnsupportedMediaType,
+                    _ => Problems.InternalError,
                 };
             }
         });

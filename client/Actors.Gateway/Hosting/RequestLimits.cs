@@ -17,7 +17,7 @@ internal static class RequestLimits
             && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
             && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
         {
-            await Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+            await Problems.Of(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
                 "Unsupported media type.", "Send JSON encoded as UTF-8.").ExecuteAsync(http).ConfigureAwait(false);
             return;
         }
