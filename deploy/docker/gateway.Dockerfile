@@ -8,11 +8,11 @@ WORKDIR /src
 # restore layer is reused until a dependency changes. The gateway never needs grain implementations.
 COPY global.json Directory.Build.props Directory.Packages.props Hosts.props ./
 COPY grains/Actors.Grains.Abstractions/Actors.Grains.Abstractions.csproj grains/Actors.Grains.Abstractions/
-COPY grains/Actors.ServiceDefaults/Actors.ServiceDefaults.csproj grains/Actors.ServiceDefaults/
+COPY hosting/Actors.ServiceDefaults/Actors.ServiceDefaults.csproj hosting/Actors.ServiceDefaults/
 COPY client/Actors.Gateway/Actors.Gateway.csproj client/Actors.Gateway/
 RUN dotnet restore client/Actors.Gateway/Actors.Gateway.csproj
 COPY grains/Actors.Grains.Abstractions/ grains/Actors.Grains.Abstractions/
-COPY grains/Actors.ServiceDefaults/ grains/Actors.ServiceDefaults/
+COPY hosting/ hosting/
 COPY client/ client/
 RUN dotnet publish client/Actors.Gateway/Actors.Gateway.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 

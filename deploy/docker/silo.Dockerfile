@@ -11,10 +11,11 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props Hosts.props ./
 COPY grains/Actors.Grains.Abstractions/Actors.Grains.Abstractions.csproj grains/Actors.Grains.Abstractions/
 COPY grains/Actors.Grains/Actors.Grains.csproj grains/Actors.Grains/
-COPY grains/Actors.ServiceDefaults/Actors.ServiceDefaults.csproj grains/Actors.ServiceDefaults/
+COPY hosting/Actors.ServiceDefaults/Actors.ServiceDefaults.csproj hosting/Actors.ServiceDefaults/
 COPY silo/Actors.Silo/Actors.Silo.csproj silo/Actors.Silo/
 RUN dotnet restore silo/Actors.Silo/Actors.Silo.csproj
 COPY grains/ grains/
+COPY hosting/ hosting/
 COPY silo/ silo/
 RUN dotnet publish silo/Actors.Silo/Actors.Silo.csproj -c Release --no-restore -o /app -p:UseAppHost=false
 

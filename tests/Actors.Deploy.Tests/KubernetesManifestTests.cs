@@ -128,7 +128,7 @@ public sealed partial class KubernetesManifestTests
     public void Liveness_endpoint_runs_no_dependency_check_in_either_host()
     {
         // Both hosts map their health endpoints with ServiceDefaults' MapActorsHealth, under /health.
-        const string Shared = "grains/Actors.ServiceDefaults/HealthEndpoints.cs";
+        const string Shared = "hosting/Actors.ServiceDefaults/HealthEndpoints.cs";
         var shared = Repository.Read(Shared);
         Assert.True(HealthGroup().IsMatch(shared), $"{Shared} maps no /health group.");
         var live = SharedLivenessMapping().Match(shared);

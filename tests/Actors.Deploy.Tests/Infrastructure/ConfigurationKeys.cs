@@ -13,7 +13,7 @@ namespace Actors.Deploy.Tests.Infrastructure;
 /// </summary>
 internal static partial class ConfigurationKeys
 {
-    private static readonly string[] SourceFolders = ["silo", "client", "grains"];
+    private static readonly string[] SourceFolders = ["silo", "client", "grains", "hosting"];
 
     public static IReadOnlySet<string> All { get; } = Extract();
 
