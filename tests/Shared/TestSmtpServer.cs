@@ -103,12 +103,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Actors.Tests.Net.FreePorts.Next();
 
     private sealed class Recorder(TestSmtpServer server) : SmtpServer.Authentication.UserAuthenticator
     {

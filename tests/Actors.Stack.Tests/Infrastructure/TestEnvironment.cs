@@ -32,13 +32,8 @@ internal static class TestEnvironment
 
     public static string GatewayDll => Built("client/Actors.Gateway", "Actors.Gateway.dll");
 
-    /// <summary>A loopback port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port nobody listens on right now, outside the ephemeral range (<see cref="Actors.Tests.Net.FreePorts"/>).</summary>
+    public static int FreePort() => Actors.Tests.Net.FreePorts.Next();
 
     private static string Built(string project, string dll)
     {
