@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using MimeKit;
 using SmtpServer;
 using SmtpServer.ComponentModel;
@@ -42,7 +41,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <param name="offerLogin">Offer AUTH on the plain connection (no TLS), recording every attempt.</param>
     public TestSmtpServer(bool offerLogin = false)
     {
-        Port = FreePort();
+        Port = Actors.Tests.Net.FreePorts.Next();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).AllowUnsecureAuthentication(offerLogin).AuthenticationRequired(false))
@@ -102,8 +101,6 @@ public sealed class TestSmtpServer : IAsyncDisposable
 
         _stop.Dispose();
     }
-
-    private static int FreePort() => Actors.Tests.Net.FreePorts.Next();
 
     private sealed class Recorder(TestSmtpServer server) : SmtpServer.Authentication.UserAuthenticator
     {

@@ -91,7 +91,7 @@ public sealed partial class UserGrain(
                 return await command.ExecuteScalarAsync(ct) is true;
             },
             Announces = true,
-            Refusal = ex => Conflict(ex) is { } refused ? WriteResult.Refused<DateTimeOffset>(refused.Status, refused.ErrorCode!) : null,
+            Refusal = Conflict<DateTimeOffset>,
             // Nothing is in memory until the sign-up is confirmed.
             Unknown = () => Task.CompletedTask,
             Apply = handleFree => handleFree
@@ -128,7 +128,7 @@ public sealed partial class UserGrain(
                 return Sql.ExecuteAsync(command, ct);
             },
             Announces = true,
-            Refusal = Conflict,
+            Refusal = Conflict<UserProfile>,
             Unknown = () =>
             {
                 _row.Forget();
@@ -209,7 +209,7 @@ public sealed partial class UserGrain(
                 return await reader.ReadAsync(ct) ? UserSql.Read(reader) : null;
             },
             Announces = true,
-            Refusal = Conflict,
+            Refusal = Conflict<UserProfile>,
             Unknown = () =>
             {
                 _row.Suspect();
@@ -326,9 +326,9 @@ public sealed partial class UserGrain(
     private static UserProfile KeepNewestCounters(UserProfile fromRow, UserCounters inMemory) =>
         inMemory.Sequence > fromRow.Counters.Sequence ? fromRow with { Counters = inMemory } : fromRow;
 
-    private static WriteResult<UserProfile>? Conflict(PostgresException ex) =>
+    private static WriteResult<T>? Conflict<T>(PostgresException ex) =>
         Database.IsUniqueViolation(ex, out var constraint)
-            ? WriteResult.Refused<UserProfile>(WriteStatus.Conflict, constraint switch
+            ? WriteResult.Refused<T>(WriteStatus.Conflict, constraint switch
             {
                 UserSql.EmailConstraint => ErrorCodes.EmailTaken,
                 UserSql.HandleConstraint => ErrorCodes.HandleTaken,

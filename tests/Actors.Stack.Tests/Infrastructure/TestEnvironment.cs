@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace Actors.Stack.Tests.Infrastructure;
