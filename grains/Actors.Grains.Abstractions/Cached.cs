@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>
 /// What a grain holds in memory without going to the database: <see cref="Held"/> is false when it has

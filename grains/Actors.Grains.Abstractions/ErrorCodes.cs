@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>Stable machine-readable reasons. They appear as the <c>code</c> of HTTP problem responses: never rename one.</summary>
 public static class ErrorCodes

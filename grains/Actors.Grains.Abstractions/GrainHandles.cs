@@ -1,7 +1,7 @@
 using Orleans.GrainReferences;
 using Orleans.Metadata;
 
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>
 /// References to grains of one interface, for the hot paths: the gateway's reads, feed pages (about 40

@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>A client's Idempotency-Key, recorded in the same statement that creates the resource.</summary>
 /// <param name="Scope">Whose key space it belongs to ("users", "posts:&lt;user id&gt;").</param>

@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>What an earlier request with the same key created.</summary>
 [GenerateSerializer, Immutable, Alias("actors.IdempotentRequest")]

@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>
 /// The database could not be reached or did not answer in time. Nothing was committed or the outcome

@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>Names silos and clients must agree on for streams.</summary>
 public static class StreamNames

@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>Factories for <see cref="WriteResult{T}"/>.</summary>
 public static class WriteResult

@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>The outcome of a write: the entity as committed, or why nothing was committed.</summary>
 /// <param name="ErrorCode">A stable machine-readable reason (for example <c>email_taken</c>) when the write was refused.</param>

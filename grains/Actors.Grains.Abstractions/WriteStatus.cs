@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>How a grain write ended. Expected refusals travel as values; only infrastructure failures are exceptions.</summary>
 [GenerateSerializer, Alias("actors.WriteStatus")]

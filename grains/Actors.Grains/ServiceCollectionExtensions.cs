@@ -1,10 +1,11 @@
+using Actors.Grains.Abstractions;
 using Actors.Grains.Analytics;
 using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Email;
+using Actors.Grains.Feeds;
 using Actors.Grains.Feeds.FanOut;
 using Actors.Grains.Feeds.Timelines;
-using Actors.Grains.Feeds;
 using Actors.Grains.Outbox;
 using Actors.Grains.Placement;
 using Actors.Grains.Users;

@@ -1,11 +1,12 @@
 using System.Net;
 using Actors.Grains;
+using Actors.Grains.Abstractions;
 using Actors.ServiceDefaults;
-using Orleans.Dashboard;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using StackExchange.Redis;
 
 namespace Actors.Silo;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
 using SmtpServer;
@@ -346,7 +345,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             var grains = clusterHost.Services.GetRequiredService<IClusterClient>();
             foreach (var chunk in followers.Chunk(50))
             {
-                await Task.WhenAll(chunk.Select(f => grains.GetGrain<Actors.Grains.Feeds.ITimelineGrain>(f).GetFeed(null, 20).AsTask()));
+                await Task.WhenAll(chunk.Select(f => grains.GetGrain<Actors.Grains.Abstractions.Feeds.ITimelineGrain>(f).GetFeed(null, 20).AsTask()));
             }
 
             await clusterHost.StopAsync();

@@ -1,7 +1,6 @@
 using Actors.Gateway.Caching;
-using Actors.Grains.Leases;
-using Actors.Grains.Posts;
-using Microsoft.Extensions.DependencyInjection;
+using Actors.Grains.Abstractions.Leases;
+using Actors.Grains.Abstractions.Posts;
 
 namespace Actors.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Data;
-using Actors.Grains.Events;
 using Actors.Grains.Posts;
 using HdrHistogram;
 using Npgsql;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 
@@ -175,8 +174,8 @@ internal sealed class Runner(BenchSettings settings)
         var postIds = await Seeder.PostIdsAsync(db, 100_000);
         var memory = new List<MemoryResult>
         {
-            await probe.MeasureAsync("PostGrain", postIds, id => cluster.GetGrain<Actors.Grains.Posts.IPostGrain>(id).GetPost().AsTask()),
-            await probe.MeasureAsync("UserGrain", users, id => cluster.GetGrain<Actors.Grains.Users.IUserGrain>(id).GetProfile().AsTask()),
+            await probe.MeasureAsync("PostGrain", postIds, id => cluster.GetGrain<Actors.Grains.Abstractions.Posts.IPostGrain>(id).GetPost().AsTask()),
+            await probe.MeasureAsync("UserGrain", users, id => cluster.GetGrain<Actors.Grains.Abstractions.Users.IUserGrain>(id).GetProfile().AsTask()),
         };
         foreach (var m in memory)
         {

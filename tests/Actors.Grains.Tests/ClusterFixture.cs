@@ -1,8 +1,8 @@
-using Actors.Grains.Data;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Users;
 using Actors.Tests.Mail;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;
 
@@ -32,7 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task<Guid> SignUpAsync()
     {
         var id = Fresh.Id();
-        await Grains.GetGrain<Users.IUserGrain>(id).SignUpAsync(Fresh.User());
+        await Grains.GetGrain<IUserGrain>(id).SignUpAsync(Fresh.User());
         return id;
     }
 

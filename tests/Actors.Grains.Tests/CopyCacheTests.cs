@@ -1,6 +1,6 @@
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Copies;
 using Actors.Grains.Feeds;
-using Actors.Grains.Users;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Grains.Tests;

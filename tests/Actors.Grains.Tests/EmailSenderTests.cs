@@ -1,7 +1,7 @@
+using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Email;
-using Actors.Grains.Events;
-using Microsoft.Extensions.Options;
 using Actors.Tests.Mail;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace Actors.Grains.Tests;

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
-using Actors.Grains.Feeds;
+using Actors.Grains.Abstractions.Feeds;
+using Actors.Grains.Abstractions.Paging;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Feeds.FanOut;
-using Actors.Grains.Paging;
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
 
 namespace Actors.Grains.Tests;

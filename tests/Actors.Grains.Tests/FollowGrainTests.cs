@@ -1,5 +1,6 @@
-using Actors.Grains.Paging;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Paging;
+using Actors.Grains.Abstractions.Users;
 
 namespace Actors.Grains.Tests;
 

@@ -1,4 +1,5 @@
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Users;
 
 namespace Actors.Grains.Tests;
 

@@ -1,5 +1,5 @@
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Posts;
 
 namespace Actors.Grains.Tests;
 

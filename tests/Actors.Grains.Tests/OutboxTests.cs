@@ -1,6 +1,8 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Events;
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Email;
 using Actors.Grains.Outbox;
-using Actors.Grains.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -280,7 +282,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
             reader.GetInt32(2), reader.GetBoolean(3));
     }
 
-    private sealed record OutboxRow(Guid EventId, Events.IDomainEvent Payload, int Attempts, bool Processed);
+    private sealed record OutboxRow(Guid EventId, IDomainEvent Payload, int Attempts, bool Processed);
 
     private async Task AssertProcessedOnce(Guid aggregate, string type)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Actors.Grains.Data;
-using Actors.Grains.Posts;
 using Actors.Grains.Outbox;
+using Actors.Grains.Posts;
 using Actors.Grains.Users;
 using Npgsql;
 

@@ -1,6 +1,7 @@
-using Actors.Grains.Paging;
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Paging;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 
 namespace Actors.Grains.Tests;
 

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Actors.Grains.Data;
 
 namespace Actors.Grains.Tests;

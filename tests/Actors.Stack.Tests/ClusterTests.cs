@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Actors.Grains.Abstractions;
 using Actors.Stack.Tests.Infrastructure;
-using Actors.Grains;
 using Npgsql;
 using Orleans.Streams;
 using StackExchange.Redis;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Actors.Stack.Tests.Infrastructure;
 
 namespace Actors.Stack.Tests;

@@ -1,4 +1,3 @@
-using Actors.Stack.Tests.Infrastructure;
 using Npgsql;
 
 namespace Actors.Stack.Tests;

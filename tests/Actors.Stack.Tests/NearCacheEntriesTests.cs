@@ -1,7 +1,7 @@
-using Actors.Gateway.Caching;
-using Actors.Grains.Leases;
-using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics.Metrics;
+using Actors.Gateway.Caching;
+using Actors.Grains.Abstractions.Leases;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Actors.Stack.Tests;

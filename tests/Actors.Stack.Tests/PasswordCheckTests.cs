@@ -1,5 +1,5 @@
 using System.Net;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions.Users;
 using Actors.Stack.Tests.Infrastructure;
 using Npgsql;
 

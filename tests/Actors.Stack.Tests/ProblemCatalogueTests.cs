@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Actors.Gateway.Api;
-using Actors.Grains;
+using Actors.Grains.Abstractions;
 using Actors.Stack.Tests.Infrastructure;
 
 namespace Actors.Stack.Tests;

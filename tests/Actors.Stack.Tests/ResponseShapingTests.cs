@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Actors.Stack.Tests.Infrastructure;
 
 namespace Actors.Stack.Tests;

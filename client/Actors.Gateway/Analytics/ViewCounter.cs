@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Actors.Grains.Analytics;
+using Actors.Grains.Abstractions.Analytics;
 
 namespace Actors.Gateway.Analytics;
 

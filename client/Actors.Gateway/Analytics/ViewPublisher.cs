@@ -1,7 +1,6 @@
-using Actors.Grains;
-using Actors.Grains.Analytics;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Analytics;
 using Microsoft.Extensions.Options;
-using Orleans.Runtime;
 
 namespace Actors.Gateway.Analytics;
 

@@ -1,7 +1,7 @@
 using Actors.Gateway.Auth;
 using Actors.Gateway.Hosting;
-using Actors.Grains;
-using Actors.Grains.Avatars;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Avatars;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -21,7 +21,7 @@ internal static class AvatarsApi
             .WithDescription(Problems.Describe("Answers 202 once the upload is stored.",
                 Problems.InvalidId, Problems.Unauthorized, Problems.NotOwner, Problems.UnsupportedMediaType, ErrorCodes.UnsupportedImageType,
                 ErrorCodes.InvalidAvatar, Problems.PayloadTooLarge))
-            .Accepts<byte[]>("image/png", "image/jpeg", "image/webp")
+            .Accepts<byte[]>(AvatarMediaTypes.Accepted[0], AvatarMediaTypes.Accepted[1..])
             .Produces<AvatarAcceptedResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -49,7 +49,7 @@ internal static class AvatarsApi
         }
 
         var contentType = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var media) ? media.MediaType.Value : null;
-        if (!AvatarTypes.IsAccepted(contentType))
+        if (!AvatarMediaTypes.IsAccepted(contentType))
         {
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "Unsupported media type.",
                 "Send the image as the body with Content-Type image/png, image/jpeg or image/webp.");

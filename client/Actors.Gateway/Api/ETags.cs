@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
-using Actors.Grains.Feeds;
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions.Feeds;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Microsoft.Net.Http.Headers;
 
 namespace Actors.Gateway.Api;

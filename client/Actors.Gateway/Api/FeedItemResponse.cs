@@ -1,4 +1,4 @@
-using Actors.Grains.Feeds;
+using Actors.Grains.Abstractions.Feeds;
 
 namespace Actors.Gateway.Api;
 

@@ -1,7 +1,6 @@
 using Actors.Gateway.Auth;
-using Actors.Grains;
-using Actors.Grains.Feeds;
-using Actors.Grains.Posts;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Feeds;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -48,7 +47,7 @@ internal static class FeedsApi
 
         var caller = http.User.UserId() ?? throw new InvalidOperationException("An authorized request carries no user id.");
         var page = await timelines.Get(caller).GetFeed(after, size);
-        var next = page.Next?.Encode();
+        var next = page.Next is { } last ? CursorToken.Encode(last) : null;
         CacheHeaders.Personal(http.Response);
         return UsersApi.NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
             JsonPayload.Of(new PageResponse<FeedItemResponse>([.. page.Items.Select(i => FeedItemResponse.From(i, selected))], next)));

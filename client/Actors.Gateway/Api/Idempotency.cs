@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Actors.Grains;
-using Actors.Grains.Paging;
+using Actors.Grains.Abstractions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Gateway.Api;

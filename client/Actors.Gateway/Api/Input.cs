@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Actors.Grains.Paging;
+using Actors.Grains.Abstractions.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Gateway.Api;
@@ -29,7 +29,7 @@ internal static class Input
             return false;
         }
 
-        if (cursor is not null && !PageCursor.TryDecode(cursor, out after))
+        if (cursor is not null && !CursorToken.TryDecode(cursor, out after))
         {
             problem = Problems.BadRequest(Problems.InvalidCursor, "cursor is not one this API issued.");
             return false;

@@ -1,4 +1,4 @@
-using Actors.Grains.Posts;
+using Actors.Grains.Abstractions.Posts;
 
 namespace Actors.Gateway.Api;
 

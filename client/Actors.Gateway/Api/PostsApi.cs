@@ -1,8 +1,8 @@
-using Actors.Gateway.Caching;
 using Actors.Gateway.Analytics;
 using Actors.Gateway.Auth;
-using Actors.Grains;
-using Actors.Grains.Posts;
+using Actors.Gateway.Caching;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Posts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,4 +1,4 @@
-using Actors.Grains;
+using Actors.Grains.Abstractions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Gateway.Api;

@@ -1,4 +1,4 @@
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions.Users;
 
 namespace Actors.Gateway.Api;
 

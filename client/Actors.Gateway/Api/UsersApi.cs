@@ -1,9 +1,9 @@
-using Actors.Gateway.Caching;
 using Actors.Gateway.Auth;
+using Actors.Gateway.Caching;
 using Actors.Gateway.Hosting;
-using Actors.Grains;
-using Actors.Grains.Paging;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Paging;
+using Actors.Grains.Abstractions.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -146,7 +146,7 @@ internal static class UsersApi
 
         selected &= ~UserField.Email;
         var page = await list(grains.GetGrain<IDirectoryGrain>(0), after, size);
-        var next = page.Next?.Encode();
+        var next = page.Next is { } last ? CursorToken.Encode(last) : null;
         CacheHeaders.List(http.Response);
         return NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
             JsonPayload.Of(new PageResponse<UserResponse>([.. page.Items.Select(u => UserResponse.From(u, selected))], next)));
@@ -342,7 +342,7 @@ internal static class UsersApi
         }
 
         var page = await grains.GetGrain<IDirectoryGrain>(0).ListPostsByAuthor(userId, after, size);
-        var next = page.Next?.Encode();
+        var next = page.Next is { } last ? CursorToken.Encode(last) : null;
         CacheHeaders.List(http.Response);
         return NotModifiedOr(http, ETags.ForPage(page.Items, selected, next), () =>
             JsonPayload.Of(new PageResponse<PostResponse>([.. page.Items.Select(p => PostResponse.From(p, selected))], next)));

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions.Users;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Gateway.Auth;

@@ -1,7 +1,7 @@
-using Actors.Grains;
-using Actors.Grains.Leases;
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Leases;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Gateway.Caching;

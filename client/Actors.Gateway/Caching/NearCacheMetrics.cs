@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Actors.Grains.Leases;
+using Actors.Grains.Abstractions.Leases;
 
 namespace Actors.Gateway.Caching;
 

@@ -1,6 +1,6 @@
-using Actors.Grains;
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Gateway.Caching;

@@ -1,4 +1,4 @@
-using Actors.Grains;
+using Actors.Grains.Abstractions;
 using Actors.ServiceDefaults;
 using Orleans.Configuration;
 using StackExchange.Redis;

@@ -1,4 +1,4 @@
-using Actors.Grains.Cluster;
+using Actors.Grains.Abstractions.Cluster;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Actors.Gateway.Hosting;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Actors.Gateway.Api;
 using Actors.Gateway.Auth;
-using Actors.Grains;
+using Actors.Grains.Abstractions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 

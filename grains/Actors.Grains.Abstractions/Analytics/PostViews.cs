@@ -1,4 +1,4 @@
-namespace Actors.Grains.Analytics;
+namespace Actors.Grains.Abstractions.Analytics;
 
 /// <summary>Views of posts a gateway counted since its last batch: post ids and counts, index by index.</summary>
 [GenerateSerializer, Immutable, Alias("actors.PostViews")]

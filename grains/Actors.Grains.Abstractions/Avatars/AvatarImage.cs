@@ -1,4 +1,4 @@
-namespace Actors.Grains.Avatars;
+namespace Actors.Grains.Abstractions.Avatars;
 
 /// <summary>One thumbnail (PNG) of the current upload, or where that upload stands.</summary>
 /// <param name="Version">Bumped by every upload; drives ETags.</param>

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Avatars;
+namespace Actors.Grains.Abstractions.Avatars;
 
 public enum AvatarStatus
 {

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Avatars;
+namespace Actors.Grains.Abstractions.Avatars;
 
 /// <summary>What an upload got: accepted (thumbnails follow) with its version, or refused with a code and reason.</summary>
 [GenerateSerializer, Immutable, Alias("actors.AvatarUpload")]

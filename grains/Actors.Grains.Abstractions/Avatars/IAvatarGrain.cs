@@ -1,11 +1,12 @@
 using Orleans.Concurrency;
 
-namespace Actors.Grains.Avatars;
+namespace Actors.Grains.Abstractions.Avatars;
 
 /// <summary>
 /// A user's avatar, keyed by user id: the upload is checked and stored at once, thumbnails are made in
 /// the background, and the finished thumbnails are served from memory.
 /// </summary>
+[Alias("actors.IAvatarGrain")]
 public interface IAvatarGrain : IGrainWithGuidKey
 {
     /// <summary>

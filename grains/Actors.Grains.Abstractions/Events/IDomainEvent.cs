@@ -1,4 +1,4 @@
-namespace Actors.Grains.Events;
+namespace Actors.Grains.Abstractions.Events;
 
 /// <summary>
 /// A fact written to the outbox in the same transaction as the change it describes, then relayed to

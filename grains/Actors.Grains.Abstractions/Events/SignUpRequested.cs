@@ -1,4 +1,4 @@
-namespace Actors.Grains.Events;
+namespace Actors.Grains.Abstractions.Events;
 
 /// <summary>
 /// Someone asked for an account with this email. When the email has none yet, the mail carries the

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Events;
+namespace Actors.Grains.Abstractions.Events;
 
 [GenerateSerializer, Immutable, Alias("actors.UserSignedUp")]
 public sealed record UserSignedUp(

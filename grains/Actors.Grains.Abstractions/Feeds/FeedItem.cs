@@ -1,7 +1,7 @@
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Abstractions.Feeds;
 
 /// <summary>A post with its author, as feeds and trending show it.</summary>
 [GenerateSerializer, Immutable, Alias("actors.FeedItem")]

@@ -1,12 +1,13 @@
-using Actors.Grains.Paging;
+using Actors.Grains.Abstractions.Paging;
 using Orleans.Concurrency;
 
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Abstractions.Feeds;
 
 /// <summary>
 /// One user's home timeline, keyed by user id: the newest posts of the people the user follows. Recent
 /// entries live in memory; a cold timeline is rebuilt with one indexed query.
 /// </summary>
+[Alias("actors.ITimelineGrain")]
 public interface ITimelineGrain : IGrainWithGuidKey
 {
     /// <summary>A page of the feed, newest first, each post with its author.</summary>

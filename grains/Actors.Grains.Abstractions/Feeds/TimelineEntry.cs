@@ -1,4 +1,4 @@
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Abstractions.Feeds;
 
 /// <summary>A post's place in a timeline: newest first by (CreatedAt, PostId).</summary>
 [GenerateSerializer, Immutable, Alias("actors.TimelineEntry")]

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Abstractions.Feeds;
 
 /// <summary>The hottest posts right now, and when their ranking was computed.</summary>
 [GenerateSerializer, Immutable, Alias("actors.Trending")]

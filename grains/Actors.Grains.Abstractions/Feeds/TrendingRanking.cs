@@ -1,4 +1,4 @@
-namespace Actors.Grains.Feeds;
+namespace Actors.Grains.Abstractions.Feeds;
 
 /// <summary>Post entries in trending order, and when the ranking was computed.</summary>
 [GenerateSerializer, Immutable, Alias("actors.TrendingRanking")]

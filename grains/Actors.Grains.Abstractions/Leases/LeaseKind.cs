@@ -1,4 +1,4 @@
-namespace Actors.Grains.Leases;
+namespace Actors.Grains.Abstractions.Leases;
 
 /// <summary>Which kind of entity a lease is for.</summary>
 [GenerateSerializer, Alias("actors.LeaseKind")]

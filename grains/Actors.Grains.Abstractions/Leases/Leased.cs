@@ -1,4 +1,4 @@
-namespace Actors.Grains.Leases;
+namespace Actors.Grains.Abstractions.Leases;
 
 /// <summary>
 /// A value handed to a holder with a lease: the grain tells the holder before the value changes for as

@@ -1,13 +1,14 @@
-using Actors.Grains.Posts;
-using Actors.Grains.Users;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Orleans.Concurrency;
 
-namespace Actors.Grains.Paging;
+namespace Actors.Grains.Abstractions.Paging;
 
 /// <summary>
 /// List queries that span many entities. Stateless and replicated per silo: each page is one indexed
 /// keyset query, never OFFSET.
 /// </summary>
+[Alias("actors.IDirectoryGrain")]
 public interface IDirectoryGrain : IGrainWithIntegerKey
 {
     /// <summary>Users in id order (ids are time-ordered, so this is sign-up order).</summary>

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Paging;
+namespace Actors.Grains.Abstractions.Paging;
 
 /// <summary>One page of a keyset-paginated list; <see cref="Next"/> is null on the last page.</summary>
 [GenerateSerializer, Immutable, Alias("actors.Page`1")]

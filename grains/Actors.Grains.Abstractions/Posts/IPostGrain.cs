@@ -1,9 +1,10 @@
-using Actors.Grains.Leases;
+using Actors.Grains.Abstractions.Leases;
 using Orleans.Concurrency;
 
-namespace Actors.Grains.Posts;
+namespace Actors.Grains.Abstractions.Posts;
 
 /// <summary>One post, keyed by post id, held in memory and written through to PostgreSQL.</summary>
+[Alias("actors.IPostGrain")]
 public interface IPostGrain : IGrainWithGuidKey
 {
     /// <summary>

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Posts;
+namespace Actors.Grains.Abstractions.Posts;
 
 /// <param name="Version">Row version; drives ETags.</param>
 [GenerateSerializer, Immutable, Alias("actors.Post")]

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>The public part of a profile shown next to each post in feeds and lists.</summary>
 /// <param name="Version">The profile's row version: an edit changes it, and with it every page's ETag.</param>

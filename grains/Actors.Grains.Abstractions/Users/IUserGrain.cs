@@ -1,9 +1,10 @@
-using Actors.Grains.Leases;
+using Actors.Grains.Abstractions.Leases;
 using Orleans.Concurrency;
 
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>One user, keyed by user id, holding the profile in memory and writing through to PostgreSQL.</summary>
+[Alias("actors.IUserGrain")]
 public interface IUserGrain : IGrainWithGuidKey
 {
     /// <summary>

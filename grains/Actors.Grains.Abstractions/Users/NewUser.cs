@@ -1,4 +1,4 @@
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>A validated sign-up. The password arrives already hashed; grains never see a password.</summary>
 [GenerateSerializer, Immutable, Alias("actors.NewUser")]

@@ -1,4 +1,4 @@
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>How to derive the key an account's stored password is compared with: never the hash itself.</summary>
 [GenerateSerializer, Immutable, Alias("actors.PasswordParameters")]

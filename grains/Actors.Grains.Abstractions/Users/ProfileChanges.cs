@@ -1,4 +1,4 @@
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>A validated partial profile edit: a null field stays as it is.</summary>
 [GenerateSerializer, Immutable, Alias("actors.ProfileChanges")]

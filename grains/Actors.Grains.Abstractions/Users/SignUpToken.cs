@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>
 /// The token a confirmation link carries: the pending account's id and a random secret, as 64

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>
 /// A stored password: salted PBKDF2-HMAC-SHA256, kept as "pbkdf2-sha256$iterations$salt$hash" so the cost

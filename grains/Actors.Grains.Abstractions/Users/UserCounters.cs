@@ -1,4 +1,4 @@
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>
 /// Denormalized counts kept in the users row by the same transaction that changes the rows they count.

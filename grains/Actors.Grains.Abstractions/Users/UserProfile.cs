@@ -1,4 +1,4 @@
-namespace Actors.Grains.Users;
+namespace Actors.Grains.Abstractions.Users;
 
 /// <summary>A user as stored. <see cref="Email"/> is private to its owner; the gateway decides who sees it.</summary>
 /// <param name="Version">Row version, bumped by every profile edit; drives ETags and If-Match.</param>

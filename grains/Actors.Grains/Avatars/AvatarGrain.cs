@@ -1,5 +1,7 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Avatars;
+using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Data;
-using Actors.Grains.Events;
 
 namespace Actors.Grains.Avatars;
 
@@ -34,7 +36,7 @@ public sealed class AvatarGrain(Database database, WritePath writes, TimeProvide
 
         if (problem is not null)
         {
-            var code = AvatarTypes.IsAccepted(contentType) ? ErrorCodes.InvalidAvatar : ErrorCodes.UnsupportedImageType;
+            var code = AvatarImages.Decodes(contentType) ? ErrorCodes.InvalidAvatar : ErrorCodes.UnsupportedImageType;
             return new AvatarUpload(false, 0, code, problem);
         }
 

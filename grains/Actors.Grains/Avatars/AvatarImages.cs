@@ -19,6 +19,9 @@ public static class AvatarImages
         ["image/webp"] = SKEncodedImageFormat.Webp,
     };
 
+    /// <summary>Whether the type is one the decoder reads; an upload of another type is refused as such.</summary>
+    public static bool Decodes(string contentType) => Types.ContainsKey(contentType);
+
     /// <summary>
     /// Null when the upload is acceptable, else why not: the header gives type and size, then every
     /// pixel is decoded, so data that is corrupt or cut short past a valid header is refused too.

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Avatars;
 using Actors.Grains.Data;
 using Orleans.Concurrency;
 

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Cluster;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Cluster;

@@ -1,5 +1,5 @@
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Feeds;
-using Actors.Grains.Users;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Grains.Copies;

@@ -1,4 +1,4 @@
-using Actors.Grains.Leases;
+using Actors.Grains.Abstractions.Leases;
 
 namespace Actors.Grains.Copies;
 

@@ -1,5 +1,5 @@
+using Actors.Grains.Abstractions.Leases;
 using Actors.Grains.Data;
-using Actors.Grains.Leases;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
+using Actors.Grains.Abstractions.Posts;
 using Actors.Grains.Feeds;
-using Actors.Grains.Posts;
 using Microsoft.Extensions.Options;
 
 namespace Actors.Grains.Copies;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Actors.Grains.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Actors.Grains.Events;
+using Actors.Grains.Abstractions.Events;
 
 namespace Actors.Grains.Data;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Actors.Grains.Leases;
+using Actors.Grains.Abstractions.Leases;
 
 namespace Actors.Grains.Data;
 

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Data;

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Actors.Grains.Events;
+using Actors.Grains.Abstractions.Events;
 using Npgsql;
 using NpgsqlTypes;
 

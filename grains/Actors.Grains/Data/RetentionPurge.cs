@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Actors.Grains.Feeds;
 using Actors.Grains.Outbox;
 using Actors.Grains.Posts;

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 namespace Actors.Grains.Data;
 
 /// <summary>

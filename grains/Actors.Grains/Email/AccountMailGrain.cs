@@ -1,5 +1,5 @@
+using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Data;
-using Actors.Grains.Events;
 using Actors.Grains.Outbox;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Logging;

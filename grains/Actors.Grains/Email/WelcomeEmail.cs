@@ -1,5 +1,5 @@
 using System.Net;
-using Actors.Grains.Events;
+using Actors.Grains.Abstractions.Events;
 using MimeKit;
 
 namespace Actors.Grains.Email;

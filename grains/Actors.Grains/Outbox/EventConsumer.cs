@@ -1,5 +1,6 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Data;
-using Actors.Grains.Events;
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
 using Orleans.Streams.Core;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
-using Actors.Grains.Events;
-using Orleans.Runtime;
+using Actors.Grains.Abstractions.Events;
 
 namespace Actors.Grains.Outbox;
 

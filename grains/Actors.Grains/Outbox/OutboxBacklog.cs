@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Actors.Grains.Abstractions;
 using Actors.Grains.Data;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Actors.Grains.Events;
+using Actors.Grains.Abstractions.Events;
 
 namespace Actors.Grains.Outbox;
 

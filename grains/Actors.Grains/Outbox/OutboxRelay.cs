@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Actors.Grains.Data;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,8 +1,9 @@
+using Actors.Grains.Abstractions.Paging;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Data;
-using Actors.Grains.Paging;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
-using Npgsql;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Paging;

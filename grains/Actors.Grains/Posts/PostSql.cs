@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Posts;
 using Actors.Grains.Data;
 using Actors.Grains.Outbox;
 using Npgsql;

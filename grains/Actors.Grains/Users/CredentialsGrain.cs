@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Data;
 using Orleans.Concurrency;
 

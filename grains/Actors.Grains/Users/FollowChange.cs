@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Users;
 namespace Actors.Grains.Users;
 
 /// <summary>What a follow or unfollow statement did.</summary>

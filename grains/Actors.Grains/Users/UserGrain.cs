@@ -1,9 +1,10 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Events;
+using Actors.Grains.Abstractions.Leases;
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Copies;
 using Actors.Grains.Data;
-using Actors.Grains.Events;
 using Actors.Grains.Feeds.FanOut;
-using Actors.Grains.Feeds;
-using Actors.Grains.Leases;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;

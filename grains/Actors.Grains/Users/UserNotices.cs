@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Users;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Grains.Users;

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Data;
 using Actors.Grains.Outbox;
 using Npgsql;

@@ -1,7 +1,9 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Events;
+using Actors.Grains.Abstractions.Feeds;
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Data;
-using Actors.Grains.Events;
 using Actors.Grains.Outbox;
-using Actors.Grains.Users;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

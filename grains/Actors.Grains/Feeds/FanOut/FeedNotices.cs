@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Feeds;
 using Microsoft.Extensions.Logging;
 
 namespace Actors.Grains.Feeds.FanOut;

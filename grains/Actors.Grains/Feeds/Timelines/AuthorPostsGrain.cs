@@ -1,5 +1,6 @@
+using Actors.Grains.Abstractions.Feeds;
+using Actors.Grains.Abstractions.Paging;
 using Actors.Grains.Data;
-using Actors.Grains.Paging;
 using Actors.Grains.Posts;
 using Microsoft.Extensions.Options;
 

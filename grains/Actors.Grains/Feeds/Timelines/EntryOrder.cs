@@ -1,4 +1,5 @@
-using Actors.Grains.Paging;
+using Actors.Grains.Abstractions.Feeds;
+using Actors.Grains.Abstractions.Paging;
 
 namespace Actors.Grains.Feeds.Timelines;
 

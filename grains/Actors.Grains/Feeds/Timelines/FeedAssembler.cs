@@ -1,3 +1,7 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Feeds;
+using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Posts;

@@ -1,5 +1,8 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Feeds;
+using Actors.Grains.Abstractions.Paging;
+using Actors.Grains.Abstractions.Posts;
 using Actors.Grains.Data;
-using Actors.Grains.Paging;
 using Actors.Grains.Posts;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,5 @@
+using Actors.Grains.Abstractions;
+using Actors.Grains.Abstractions.Feeds;
 using Actors.Grains.Data;
 using Actors.Grains.Posts;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions.Feeds;
 using Actors.Grains.Feeds.Timelines;
 using Orleans.Concurrency;
 

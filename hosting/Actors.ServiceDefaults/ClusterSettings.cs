@@ -1,4 +1,4 @@
-namespace Actors.Grains;
+namespace Actors.ServiceDefaults;
 
 /// <summary>Which cluster to join. Bound from the "Cluster" section; silos and gateways must agree.</summary>
 public sealed class ClusterSettings
