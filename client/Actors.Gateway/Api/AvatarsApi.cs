@@ -15,7 +15,7 @@ internal static class AvatarsApi
 
     public static IEndpointRouteBuilder MapAvatarsApi(this IEndpointRouteBuilder endpoints)
     {
-        var avatars = endpoints.MapGroup("/api/users/{id}/avatar").WithTags("Users").WithCommonProblems();
+        var avatars = endpoints.MapGroup("/api/users/{id}/avatar").WithTags("Users").WithCommonProblems().BindsInput();
         avatars.MapPut("/", PutAvatar).RequireAuthorization().WithName("PutAvatar")
             .WithSummary("Upload your avatar (PNG, JPEG or WebP as the raw body); thumbnails are made in the background.")
             .WithDescription(Problems.Describe("Answers 202 once the upload is stored.",
@@ -36,12 +36,9 @@ internal static class AvatarsApi
     }
 
     public static async Task<Results<Accepted<AvatarAcceptedResponse>, ProblemHttpResult>> PutAvatar(
-        string id, IGrainFactory grains, HttpContext http, IOptions<GatewayOptions> options)
+        RouteId id, IGrainFactory grains, HttpContext http, IOptions<GatewayOptions> options)
     {
-        if (!Input.TryParseId(id, out var userId))
-        {
-            return Input.BadId(id);
-        }
+        var userId = id.Value;
 
         if (http.User.UserId() != userId)
         {
@@ -93,12 +90,9 @@ internal static class AvatarsApi
     }
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetAvatar(
-        string id, IGrainFactory grains, HttpContext http, string? size)
+        RouteId id, IGrainFactory grains, HttpContext http, string? size)
     {
-        if (!Input.TryParseId(id, out var userId))
-        {
-            return Input.BadId(id);
-        }
+        var userId = id.Value;
 
         var edge = size switch
         {

@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using Actors.Grains.Abstractions.Paging;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Gateway.Api;
 
 /// <summary>
-/// The opaque base64url form of a <see cref="PageCursor"/> that clients pass back as <c>?cursor=</c>.
-/// Decoding validates it fully, so no grain or query sees a malformed position.
+/// <c>?cursor=</c>: the opaque base64url form of a <see cref="PageCursor"/> that a page handed out as
+/// <c>nextCursor</c>. Decoding validates it fully, so no grain or query sees a malformed position.
 /// </summary>
-internal static class CursorToken
+internal readonly record struct CursorToken(PageCursor Position) : IBoundInput<CursorToken>
 {
     // Layout: format byte, 8 bytes of UTC ticks (0 when absent), 16 bytes of id.
     private const byte Format = 1;
@@ -23,9 +23,13 @@ internal static class CursorToken
         return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    public static bool TryDecode(string? token, [NotNullWhen(true)] out PageCursor? cursor)
+    public static ProblemHttpResult Refuse(string raw) =>
+        Problems.BadRequest(Problems.InvalidCursor, "cursor is not one this API issued.");
+
+    public static bool TryParse(string? value, out CursorToken result)
     {
-        cursor = null;
+        var token = value;
+        result = default;
         // 25 bytes encode to exactly 34 base64url characters without padding.
         if (token is not { Length: 34 })
         {
@@ -46,7 +50,7 @@ internal static class CursorToken
         }
 
         var id = new Guid(bytes.Slice(9, 16), bigEndian: true);
-        cursor = new PageCursor(ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero), id);
+        result = new CursorToken(new PageCursor(ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero), id));
         return true;
     }
 }

@@ -13,7 +13,7 @@ internal static class FeedsApi
 
     public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder endpoints)
     {
-        var feeds = endpoints.MapGroup("/api").WithTags("Feeds").WithCommonProblems();
+        var feeds = endpoints.MapGroup("/api").WithTags("Feeds").WithCommonProblems().BindsInput();
         feeds.MapGet("/feed", GetFeed).RequireAuthorization().WithName("GetFeed")
             .WithSummary("The caller's home timeline: newest posts of the people they follow, with authors.")
             .WithDescription(Problems.Describe("Keyset-paginated (?limit=1..100, ?cursor=), post fields projectable (?fields=); the author is always "
@@ -32,13 +32,11 @@ internal static class FeedsApi
     }
 
     public static async Task<Results<JsonPayload<PageResponse<FeedItemResponse>>, StatusCodeHttpResult, ProblemHttpResult>> GetFeed(
-        [FromServices] GrainHandles<ITimelineGrain> timelines, HttpContext http, string? limit, string? cursor, string? fields)
+        [FromServices] GrainHandles<ITimelineGrain> timelines, HttpContext http, PageLimit? limit, CursorToken? cursor, FieldSet<PostField>? fields)
     {
-        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
-            || !Fields<PostField>.TryParse(fields, PostField.All, out var selected, out problem))
-        {
-            return problem!;
-        }
+        var size = limit?.Value ?? PageLimit.Default;
+        var after = cursor?.Position;
+        var selected = fields?.Value ?? PostField.All;
 
         if (after is { Timestamp: null })
         {
@@ -54,20 +52,15 @@ internal static class FeedsApi
     }
 
     public static async Task<Results<JsonPayload<PageResponse<FeedItemResponse>>, StatusCodeHttpResult, ProblemHttpResult>> GetTrending(
-        IGrainFactory grains, HttpContext http, string? limit, string? fields)
+        IGrainFactory grains, HttpContext http, PageLimit? limit, FieldSet<PostField>? fields)
     {
-        var size = Input.DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size)
-            || size is < 1 or > MaxTrendingLimit))
+        var size = limit?.Value ?? PageLimit.Default;
+        if (size > MaxTrendingLimit)
         {
             return Problems.BadRequest(Problems.InvalidLimit, $"limit must be between 1 and {MaxTrendingLimit}.");
         }
 
-        if (!Fields<PostField>.TryParse(fields, PostField.All, out var selected, out var problem))
-        {
-            return problem!;
-        }
-
+        var selected = fields?.Value ?? PostField.All;
         var trending = await grains.GetGrain<ITrendingReaderGrain>(0).GetTrending(size);
         CacheHeaders.Trending(http.Response);
         http.Response.Headers.LastModified = HeaderUtilities.FormatDate(trending.ComputedAt);

@@ -51,16 +51,51 @@ internal static class Idempotency
         return hash.GetHashAndReset();
     }
 
-    /// <summary>What an earlier request with this key created, or null when the key is new.</summary>
-    public static async Task<IdempotentRequest?> FindAsync(IGrainFactory grains, IdempotencyKey key) =>
-        await grains.GetGrain<IIdempotencyKeysGrain>(0).Find(key.Scope, key.Key);
+    /// <summary>
+    /// Creates once per key: answers what an earlier request with <paramref name="key"/> created, else runs
+    /// <paramref name="create"/>, and when a concurrent request with the same key won the race meanwhile,
+    /// answers what that one created. Without a key it only creates.
+    /// </summary>
+    /// <param name="create">Creates; gives the grain's error code (null on success) and the answer to send.</param>
+    /// <param name="replay">The answer for a repeat, from the id of what the first request created.</param>
+    /// <param name="problem">How the handler's result type carries a problem.</param>
+    public static async Task<TResult> CreateOnceAsync<TResult>(
+        IGrainFactory grains, HttpResponse response, IdempotencyKey? key, Func<Task<(string? ErrorCode, TResult Answer)>> create,
+        Func<Guid, Task<TResult>> replay, Func<ProblemHttpResult, TResult> problem)
+        where TResult : class
+    {
+        if (key is not null && await PriorAsync(grains, response, key, replay, problem) is { } earlier)
+        {
+            return earlier;
+        }
 
-    public static bool SameRequest(IdempotentRequest prior, IdempotencyKey key) =>
-        CryptographicOperations.FixedTimeEquals(prior.RequestHash, key.RequestHash);
+        var (errorCode, answer) = await create();
+        return errorCode == ErrorCodes.IdempotencyKeyInUse && key is not null
+            && await PriorAsync(grains, response, key, replay, problem) is { } concurrent
+            ? concurrent
+            : answer;
+    }
 
-    public static ProblemHttpResult Reused() =>
+    private static async Task<TResult?> PriorAsync<TResult>(
+        IGrainFactory grains, HttpResponse response, IdempotencyKey key, Func<Guid, Task<TResult>> replay,
+        Func<ProblemHttpResult, TResult> problem)
+        where TResult : class
+    {
+        if (await grains.GetGrain<IIdempotencyKeysGrain>(0).Find(key.Scope, key.Key) is not { } prior)
+        {
+            return null;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(prior.RequestHash, key.RequestHash))
+        {
+            return problem(Reused());
+        }
+
+        response.Headers[ReplayedHeader] = "true";
+        return await replay(prior.ResourceId);
+    }
+
+    private static ProblemHttpResult Reused() =>
         Problems.Of(StatusCodes.Status422UnprocessableEntity, Problems.IdempotencyKeyReused,
             "This Idempotency-Key was used for a different request.", "Send a new key for a new request.");
-
-    public static void MarkReplayed(HttpResponse response) => response.Headers[ReplayedHeader] = "true";
 }

@@ -1,43 +1,11 @@
 using System.Globalization;
 using System.Text;
-using Actors.Grains.Abstractions.Paging;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Actors.Gateway.Api;
 
 /// <summary>Field rules shared by every endpoint. Text is measured in Unicode scalar values, not UTF-16 units.</summary>
 internal static class Input
 {
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 100;
-
-    public static bool TryParseId(string value, out Guid id) =>
-        Guid.TryParseExact(value, "D", out id);
-
-    public static ProblemHttpResult BadId(string value) =>
-        Problems.BadRequest(Problems.InvalidId, $"'{Truncate(value)}' is not a valid id.");
-
-    /// <summary>Reads ?limit= and ?cursor=, or explains what is wrong with them.</summary>
-    public static bool TryReadPaging(string? limit, string? cursor, out int pageSize, out PageCursor? after, out ProblemHttpResult? problem)
-    {
-        pageSize = DefaultLimit;
-        after = null;
-        problem = null;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxLimit))
-        {
-            problem = Problems.BadRequest(Problems.InvalidLimit, $"limit must be between 1 and {MaxLimit}.");
-            return false;
-        }
-
-        if (cursor is not null && !CursorToken.TryDecode(cursor, out after))
-        {
-            problem = Problems.BadRequest(Problems.InvalidCursor, "cursor is not one this API issued.");
-            return false;
-        }
-
-        return true;
-    }
-
     public static void Handle(Dictionary<string, string[]> errors, string field, string? value, bool required)
     {
         if (value is null)
@@ -165,5 +133,5 @@ internal static class Input
         return true;
     }
 
-    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
+    public static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }

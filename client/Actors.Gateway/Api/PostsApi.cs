@@ -14,7 +14,7 @@ internal static class PostsApi
 
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder endpoints)
     {
-        var posts = endpoints.MapGroup("/api/posts").WithTags("Posts").WithCommonProblems();
+        var posts = endpoints.MapGroup("/api/posts").WithTags("Posts").WithCommonProblems().BindsInput();
         posts.MapPost("/", CreatePost).RequireAuthorization().WithName("CreatePost").WithSummary("Publish a post as the caller.")
             .WithDescription(Problems.Describe("Honours Idempotency-Key.",
                 Problems.ValidationFailed, Problems.BadRequestCode, Problems.Unauthorized, Problems.InvalidIdempotencyKey, Problems.IdempotencyKeyReused))
@@ -39,18 +39,15 @@ internal static class PostsApi
         return endpoints;
     }
 
-    public static Task<Results<NoContent, ProblemHttpResult>> Like(string id, IGrainFactory grains, HttpContext http) =>
+    public static Task<Results<NoContent, ProblemHttpResult>> Like(RouteId id, IGrainFactory grains, HttpContext http) =>
         ChangeLike(id, grains, http, like: true);
 
-    public static Task<Results<NoContent, ProblemHttpResult>> Unlike(string id, IGrainFactory grains, HttpContext http) =>
+    public static Task<Results<NoContent, ProblemHttpResult>> Unlike(RouteId id, IGrainFactory grains, HttpContext http) =>
         ChangeLike(id, grains, http, like: false);
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeLike(string id, IGrainFactory grains, HttpContext http, bool like)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangeLike(RouteId id, IGrainFactory grains, HttpContext http, bool like)
     {
-        if (!Input.TryParseId(id, out var postId))
-        {
-            return Input.BadId(id);
-        }
+        var postId = id.Value;
 
         var post = grains.GetGrain<IPostGrain>(postId);
         var result = like ? await post.AddLike(Caller(http)) : await post.RemoveLike(Caller(http));
@@ -75,59 +72,28 @@ internal static class PostsApi
         CacheHeaders.NoStore(http.Response);
         var caller = Caller(http);
         var idempotency = key is null ? null : new IdempotencyKey($"posts:{caller:N}", key, Idempotency.Fingerprint(request.Body));
-        if (idempotency is not null && await ReplayCreate(idempotency, grains, http) is { } earlier)
-        {
-            return earlier;
-        }
-
         var id = Guid.CreateVersion7();
-        var result = await grains.GetGrain<IPostGrain>(id).Create(caller, request.Body!, idempotency);
-        if (result is { Succeeded: false, ErrorCode: ErrorCodes.IdempotencyKeyInUse }
-            && await ReplayCreate(idempotency!, grains, http) is { } concurrent)
-        {
-            return concurrent;
-        }
-
-        return result.Succeeded
-            ? TypedResults.Created($"/api/posts/{id}", PostResponse.From(result.Value!, PostField.All))
-            : Problems.Refused(result);
-    }
-
-    private static async Task<Results<Created<PostResponse>, ValidationProblem, ProblemHttpResult>?> ReplayCreate(
-        IdempotencyKey key, IGrainFactory grains, HttpContext http)
-    {
-        if (await Idempotency.FindAsync(grains, key) is not { } prior)
-        {
-            return null;
-        }
-
-        if (!Idempotency.SameRequest(prior, key))
-        {
-            return Idempotency.Reused();
-        }
-
-        var post = await grains.GetGrain<IPostGrain>(prior.ResourceId).GetPost();
-        if (post is null)
-        {
-            return Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.PostNotFound, "The post this key created was deleted.");
-        }
-
-        Idempotency.MarkReplayed(http.Response);
-        return TypedResults.Created($"/api/posts/{post.Id}", PostResponse.From(post, PostField.All));
+        return await Idempotency.CreateOnceAsync<Results<Created<PostResponse>, ValidationProblem, ProblemHttpResult>>(
+            grains, http.Response, idempotency,
+            create: async () =>
+            {
+                var result = await grains.GetGrain<IPostGrain>(id).Create(caller, request.Body!, idempotency);
+                return (result.ErrorCode, result.Succeeded
+                    ? TypedResults.Created($"/api/posts/{id}", PostResponse.From(result.Value!, PostField.All))
+                    : Problems.Refused(result));
+            },
+            replay: async created => await grains.GetGrain<IPostGrain>(created).GetPost() is { } post
+                ? TypedResults.Created($"/api/posts/{post.Id}", PostResponse.From(post, PostField.All))
+                : Problems.Of(StatusCodes.Status404NotFound, ErrorCodes.PostNotFound, "The post this key created was deleted."),
+            problem: refusal => refusal);
     }
 
     public static async Task<Results<JsonPayload<PostResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetPost(
-        string id, [FromServices] NearCache cache, ViewCounter views, HttpContext http, string? fields)
+        RouteId id, [FromServices] NearCache cache, ViewCounter views, HttpContext http, FieldSet<PostField>? fields)
     {
-        if (!Input.TryParseId(id, out var postId))
-        {
-            return Input.BadId(id);
-        }
+        var postId = id.Value;
 
-        if (!Fields<PostField>.TryParse(fields, PostField.All, out var selected, out var problem))
-        {
-            return problem!;
-        }
+        var selected = fields?.Value ?? PostField.All;
 
         var post = await cache.GetPostAsync(postId);
         if (post is null)
@@ -140,12 +106,9 @@ internal static class PostsApi
         return UsersApi.NotModifiedOr(http, ETags.For(post, selected), () => JsonPayload.Of(PostResponse.From(post, selected)));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeletePost(string id, IGrainFactory grains, HttpContext http)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeletePost(RouteId id, IGrainFactory grains, HttpContext http)
     {
-        if (!Input.TryParseId(id, out var postId))
-        {
-            return Input.BadId(id);
-        }
+        var postId = id.Value;
 
         // Posts are never edited, so their version is fixed: checking If-Match against the current
         // post here cannot race with a change.

@@ -19,7 +19,7 @@ internal static class UsersApi
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder endpoints)
     {
-        var users = endpoints.MapGroup("/api/users").WithTags("Users").WithCommonProblems();
+        var users = endpoints.MapGroup("/api/users").WithTags("Users").WithCommonProblems().BindsInput();
         users.MapPost("/", SignUp).RequireRateLimiting(RateLimits.SignUpPolicy).WithName("SignUp")
             .WithSummary("Ask for an account; it is created when the link mailed to the address is followed.")
             .WithDescription(Problems.Describe("Answers 202 alike whether or not the email already has an account (that address "
@@ -76,24 +76,18 @@ internal static class UsersApi
         return endpoints;
     }
 
-    public static Task<Results<NoContent, ProblemHttpResult>> Follow(string id, string targetId, IGrainFactory grains, HttpContext http) =>
+    public static Task<Results<NoContent, ProblemHttpResult>> Follow(RouteId id, RouteId targetId, IGrainFactory grains, HttpContext http) =>
         ChangeFollow(id, targetId, grains, http, follow: true);
 
-    public static Task<Results<NoContent, ProblemHttpResult>> Unfollow(string id, string targetId, IGrainFactory grains, HttpContext http) =>
+    public static Task<Results<NoContent, ProblemHttpResult>> Unfollow(RouteId id, RouteId targetId, IGrainFactory grains, HttpContext http) =>
         ChangeFollow(id, targetId, grains, http, follow: false);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ChangeFollow(
-        string id, string targetId, IGrainFactory grains, HttpContext http, bool follow)
+        RouteId id, RouteId targetId, IGrainFactory grains, HttpContext http, bool follow)
     {
-        if (!Input.TryParseId(id, out var userId))
-        {
-            return Input.BadId(id);
-        }
+        var userId = id.Value;
 
-        if (!Input.TryParseId(targetId, out var target))
-        {
-            return Input.BadId(targetId);
-        }
+        var target = targetId.Value;
 
         if (http.User.UserId() != userId)
         {
@@ -106,33 +100,29 @@ internal static class UsersApi
     }
 
     public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListFollowers(
-        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields) =>
+        RouteId id, IGrainFactory grains, HttpContext http, PageLimit? limit, CursorToken? cursor, FieldSet<UserField>? fields) =>
         ListRelated(id, grains, http, limit, cursor, fields, (directory, user, after, size) => directory.ListFollowers(user, after, size));
 
     public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListFollowing(
-        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields) =>
+        RouteId id, IGrainFactory grains, HttpContext http, PageLimit? limit, CursorToken? cursor, FieldSet<UserField>? fields) =>
         ListRelated(id, grains, http, limit, cursor, fields, (directory, user, after, size) => directory.ListFollowing(user, after, size));
 
     private static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListRelated(
-        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields,
+        RouteId id, IGrainFactory grains, HttpContext http, PageLimit? limit, CursorToken? cursor, FieldSet<UserField>? fields,
         Func<IDirectoryGrain, Guid, PageCursor?, int, ValueTask<Page<UserProfile>>> list) =>
-        Input.TryParseId(id, out var userId)
-            ? await ListUserPage(grains, http, limit, cursor, fields, userId, (directory, after, size) => list(directory, userId, after, size))
-            : Input.BadId(id);
+        await ListUserPage(grains, http, limit, cursor, fields, id.Value, (directory, after, size) => list(directory, id.Value, after, size));
 
     /// <summary>
     /// A page of users: paging and projection read, the cursor checked to belong to a user list, the
     /// <paramref name="owner"/> of the list (when there is one) checked to exist. Lists never show email.
     /// </summary>
     private static async Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUserPage(
-        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields, Guid? owner,
+        IGrainFactory grains, HttpContext http, PageLimit? limit, CursorToken? cursor, FieldSet<UserField>? fields, Guid? owner,
         Func<IDirectoryGrain, PageCursor?, int, ValueTask<Page<UserProfile>>> list)
     {
-        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
-            || !Fields<UserField>.TryParse(fields, UserField.All, out var selected, out problem))
-        {
-            return problem!;
-        }
+        var size = limit?.Value ?? PageLimit.Default;
+        var after = cursor?.Position;
+        var selected = fields?.Value ?? UserField.All;
 
         if (after is { Timestamp: not null })
         {
@@ -176,38 +166,17 @@ internal static class UsersApi
         // answered like the first request, which reveals nothing either.
         var idempotency = key is null ? null
             : new IdempotencyKey("users", key, Idempotency.Fingerprint(request.Handle, request.Email, displayName));
-        if (idempotency is not null && await ReplaySignUp(idempotency, grains, http) is { } earlier)
-        {
-            return earlier;
-        }
-
-        // Hashed whether or not the email has an account: both cost the same.
-        var user = new NewUser(request.Handle!, request.Email!, displayName, await hasher.HashAsync(request.Password!, http.RequestAborted));
-        var result = await grains.GetGrain<IUserGrain>(Guid.CreateVersion7()).RequestSignUp(user, SignUpToken.NewSecret(), idempotency);
-        if (result is { Succeeded: false, ErrorCode: ErrorCodes.IdempotencyKeyInUse }
-            && await ReplaySignUp(idempotency!, grains, http) is { } concurrent)
-        {
-            return concurrent;
-        }
-
-        return result.Succeeded ? Accepted() : Problems.Refused(result);
-    }
-
-    private static async Task<Results<Accepted<SignUpAcceptedResponse>, ValidationProblem, ProblemHttpResult>?> ReplaySignUp(
-        IdempotencyKey key, IGrainFactory grains, HttpContext http)
-    {
-        if (await Idempotency.FindAsync(grains, key) is not { } prior)
-        {
-            return null;
-        }
-
-        if (!Idempotency.SameRequest(prior, key))
-        {
-            return Idempotency.Reused();
-        }
-
-        Idempotency.MarkReplayed(http.Response);
-        return Accepted();
+        return await Idempotency.CreateOnceAsync<Results<Accepted<SignUpAcceptedResponse>, ValidationProblem, ProblemHttpResult>>(
+            grains, http.Response, idempotency,
+            create: async () =>
+            {
+                // Hashed whether or not the email has an account: both cost the same.
+                var user = new NewUser(request.Handle!, request.Email!, displayName, await hasher.HashAsync(request.Password!, http.RequestAborted));
+                var result = await grains.GetGrain<IUserGrain>(Guid.CreateVersion7()).RequestSignUp(user, SignUpToken.NewSecret(), idempotency);
+                return (result.ErrorCode, result.Succeeded ? Accepted() : Problems.Refused(result));
+            },
+            replay: _ => Task.FromResult<Results<Accepted<SignUpAcceptedResponse>, ValidationProblem, ProblemHttpResult>>(Accepted()),
+            problem: refusal => refusal);
     }
 
     private static Accepted<SignUpAcceptedResponse> Accepted() =>
@@ -244,21 +213,15 @@ internal static class UsersApi
             "It was used already, or it expired. Log in, or sign up again.");
 
     public static Task<Results<JsonPayload<PageResponse<UserResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUsers(
-        IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields) =>
+        IGrainFactory grains, HttpContext http, PageLimit? limit, CursorToken? cursor, FieldSet<UserField>? fields) =>
         ListUserPage(grains, http, limit, cursor, fields, owner: null, (directory, after, size) => directory.ListUsers(after, size));
 
     public static async Task<Results<JsonPayload<UserResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetUser(
-        string id, [FromServices] NearCache cache, HttpContext http, string? fields)
+        RouteId id, [FromServices] NearCache cache, HttpContext http, FieldSet<UserField>? fields)
     {
-        if (!Input.TryParseId(id, out var userId))
-        {
-            return Input.BadId(id);
-        }
+        var userId = id.Value;
 
-        if (!Fields<UserField>.TryParse(fields, UserField.All, out var selected, out var problem))
-        {
-            return problem!;
-        }
+        var selected = fields?.Value ?? UserField.All;
 
         var profile = await cache.GetProfileAsync(userId);
         if (profile is null)
@@ -277,12 +240,9 @@ internal static class UsersApi
     }
 
     public static async Task<Results<JsonPayload<UserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUser(
-        string id, UpdateProfileRequest request, IGrainFactory grains, HttpContext http)
+        RouteId id, UpdateProfileRequest request, IGrainFactory grains, HttpContext http)
     {
-        if (!Input.TryParseId(id, out var userId))
-        {
-            return Input.BadId(id);
-        }
+        var userId = id.Value;
 
         if (http.User.UserId() != userId)
         {
@@ -318,18 +278,13 @@ internal static class UsersApi
     }
 
     public static async Task<Results<JsonPayload<PageResponse<PostResponse>>, StatusCodeHttpResult, ProblemHttpResult>> ListUserPosts(
-        string id, IGrainFactory grains, HttpContext http, string? limit, string? cursor, string? fields)
+        RouteId id, IGrainFactory grains, HttpContext http, PageLimit? limit, CursorToken? cursor, FieldSet<PostField>? fields)
     {
-        if (!Input.TryParseId(id, out var userId))
-        {
-            return Input.BadId(id);
-        }
+        var userId = id.Value;
 
-        if (!Input.TryReadPaging(limit, cursor, out var size, out var after, out var problem)
-            || !Fields<PostField>.TryParse(fields, PostField.All, out var selected, out problem))
-        {
-            return problem!;
-        }
+        var size = limit?.Value ?? PageLimit.Default;
+        var after = cursor?.Position;
+        var selected = fields?.Value ?? PostField.All;
 
         if (after is { Timestamp: null })
         {
