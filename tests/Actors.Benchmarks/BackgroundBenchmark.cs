@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Actors.Testing;
 using Npgsql;
 using SmtpServer;
 using SmtpServer.Protocol;
@@ -45,7 +46,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         var delivered = 0;
         var errors = 0L;
         using var smtp = new CancellationTokenSource();
-        var smtpPort = FreePort();
+        var smtpPort = FreePorts.Next();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new SlowStore(() => Interlocked.Increment(ref delivered)));
         _ = new SmtpServer.SmtpServer(new SmtpServerOptionsBuilder().ServerName("localhost")
@@ -66,7 +67,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| machine CPU per sign-up, mail included (each slice's window: {Slice.TotalSeconds:0} s of sign-ups, then until its mail is sent, at least {Settle.TotalSeconds:0} s) | {CpuPerSignUp(signUps.CpuWith) * 1000:0.0} ms with email, {CpuPerSignUp(signUps.CpuWithout) * 1000:0.0} ms without: {Percent(CpuPerSignUp(signUps.CpuWith) / CpuPerSignUp(signUps.CpuWithout))} |"));
             lines.Add($"| CPU ms per sign-up by process, with email / without | {CpuBreakdown(signUps)} |");
-            var queued = await Count(db, "SELECT count(*) FROM outbox WHERE event_type = 'SignUpRequested'");
+            var queued = await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM outbox WHERE event_type = 'SignUpRequested'");
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| confirmation mails | {queued:N0} queued, {Volatile.Read(ref delivered):N0} reached the server; each slice's last one sent at most {signUps.LongestDrain:0.0} s after the slice ended |"));
 
@@ -264,8 +265,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         using var clusterHost = await ClusterConnection.ConnectAsync(stack.Redis, stack.ClusterId, stack.ServiceId);
         var management = clusterHost.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
         var writers = await Writers.LogInAsync(http, stack.Gateway, db, 32);
-        var posts = await Ids(db, "SELECT id FROM posts LIMIT 1000");
-        var users = await Ids(db, "SELECT id FROM users LIMIT 1000");
+        var posts = await Rows.ListAsync<Guid>(db, "SELECT id FROM posts LIMIT 1000");
+        var users = await Rows.ListAsync<Guid>(db, "SELECT id FROM users LIMIT 1000");
         var started = Stopwatch.GetTimestamp();
         // Messages in the caches: added minus purged, both counted as they happen (the cache's own length
         // gauge is reported only every few minutes).
@@ -321,7 +322,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     // author's profile, one follower query, an entry offered to each follower's timeline).
     private static async Task Backlog(NpgsqlDataSource db, Stack stack)
     {
-        var followers = await Ids(db, """
+        var followers = await Rows.ListAsync<Guid>(db, """
             WITH author AS (
                 INSERT INTO users (id, handle, email, display_name, password_hash, follower_count, created_at, updated_at)
                 SELECT gen_random_uuid(), 'bg_' || n, 'bg_' || n || '@bench.test', 'Backlog', 'x', $2, now(), now()
@@ -370,7 +371,7 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
     private static async Task WaitDrained(NpgsqlDataSource db, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (await Count(db, "SELECT count(*) FROM outbox WHERE processed_at IS NULL AND dead_lettered_at IS NULL") > 0)
+        while (await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM outbox WHERE processed_at IS NULL AND dead_lettered_at IS NULL") > 0)
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -379,30 +380,6 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
 
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<long> Count(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<List<Guid>> Ids(NpgsqlDataSource db, string sql, params object[] args)
-    {
-        await using var command = db.CreateCommand(sql);
-        foreach (var arg in args)
-        {
-            command.Parameters.AddWithValue(arg);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
     }
 
     // Slot 0 answers on 8094 (silos 8181 and 8182), slot 1 on 8097 (silos 8183 and 8184).
@@ -449,13 +426,6 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         return stack;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>The processes of one stack; disposing stops them with SIGTERM, silos last.</summary>
     private sealed class Stack(Uri gateway, string redis, string clusterId, string serviceId) : IAsyncDisposable
     {
@@ -476,48 +446,17 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
 
         public IEnumerable<Uri> SiloMetrics => Metrics.Take(SilosPerStack);
 
-        private readonly List<(Process Process, Uri Root)> _processes = [];
+        private readonly List<(ServiceProcess Process, Uri Root)> _processes = [];
 
-        public void Start(string dll, Dictionary<string, string> environment, Uri root)
-        {
-            var info = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.GetDirectoryName(dll), UseShellExecute = false, RedirectStandardOutput = true };
-            foreach (var (key, value) in environment)
-            {
-                info.Environment[key] = value;
-            }
-
-            var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {dll}");
-            process.OutputDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            _processes.Add((process, root));
-        }
+        public void Start(string dll, Dictionary<string, string> environment, Uri root) =>
+            _processes.Add((ServiceProcess.Start($"{ClusterId}/{_processes.Count}", dll, environment), root));
 
         public async Task WaitReadyAsync()
         {
             using var http = new HttpClient();
             foreach (var (process, root) in _processes)
             {
-                for (var i = 0; ; i++)
-                {
-                    if (process.HasExited || i > 600)
-                    {
-                        throw new InvalidOperationException($"{root} did not become ready");
-                    }
-
-                    try
-                    {
-                        if ((await http.GetAsync(new Uri(root, "/health/ready"))).IsSuccessStatusCode)
-                        {
-                            break;
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        // starting
-                    }
-
-                    await Task.Delay(200);
-                }
+                await process.WaitUntilHealthyAsync(http, new Uri(root, "/health/ready"), TimeSpan.FromMinutes(2));
             }
         }
 
@@ -525,15 +464,8 @@ internal sealed class BackgroundBenchmark(BenchSettings settings, string noEmail
         {
             foreach (var (process, _) in Enumerable.Reverse(_processes))
             {
-                if (!process.HasExited)
-                {
-                    using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-                    await kill!.WaitForExitAsync();
-                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-                    await process.WaitForExitAsync(timeout.Token);
-                }
-
-                process.Dispose();
+                await process.StopAsync(TimeSpan.FromSeconds(60));
+                await process.DisposeAsync();
             }
         }
     }

@@ -1,3 +1,4 @@
+using Actors.Testing;
 using Npgsql;
 
 namespace Actors.Benchmarks;
@@ -41,23 +42,17 @@ internal sealed record Transactions(long Count, long Posts)
 
     public static async Task<Transactions> ReadAsync(NpgsqlDataSource db)
     {
-        for (var i = 0; i < 120 && await ScalarAsync(db, "SELECT count(*) FROM outbox WHERE processed_at IS NULL AND dead_lettered_at IS NULL") > 0; i++)
+        for (var i = 0; i < 120 && await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM outbox WHERE processed_at IS NULL AND dead_lettered_at IS NULL") > 0; i++)
         {
             await Task.Delay(500);
         }
 
         await Task.Delay(StatisticsDelay);
         return new Transactions(
-            await ScalarAsync(db, "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"),
-            await ScalarAsync(db, "SELECT count(*) FROM posts"));
+            await Rows.ScalarAsync<long>(db, "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"),
+            await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM posts"));
     }
 
     public double PerPostSince(Transactions before) =>
         Posts > before.Posts ? (Count - before.Count) / (double)(Posts - before.Posts) : double.NaN;
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql)
-    {
-        await using var command = db.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Actors.Testing;
 using Npgsql;
 
 namespace Actors.Benchmarks;
@@ -28,31 +29,22 @@ internal sealed class Runner(BenchSettings settings)
 
         var hotIdsFile = Path.Combine(Path.GetTempPath(), $"actors-bench-hot-{Environment.ProcessId}.txt");
         await File.WriteAllLinesAsync(hotIdsFile, hot.Select(id => id.ToString()));
-        using var baseline = StartBaseline(hotIdsFile);
+        var baseline = StartBaseline(hotIdsFile);
         try
         {
             return await RunScenariosAsync(db, users, hot, cold, baseline);
         }
         finally
         {
-            await StopAsync(baseline);
+            await baseline.DisposeAsync();
             File.Delete(hotIdsFile);
         }
     }
 
-    private static async Task StopAsync(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-    }
-
-    private async Task<int> RunScenariosAsync(NpgsqlDataSource db, List<Guid> users, List<Guid> hot, List<Guid> cold, Process baseline)
+    private async Task<int> RunScenariosAsync(NpgsqlDataSource db, List<Guid> users, List<Guid> hot, List<Guid> cold, ServiceProcess baseline)
     {
         using var http = Load.Client(256);
-        await WaitReady(http, new Uri(settings.Baseline, $"/kestrel/users/{hot[0]}"));
+        await baseline.WaitUntilHealthyAsync(http, new Uri(settings.Baseline, $"/kestrel/users/{hot[0]}"), TimeSpan.FromMinutes(1));
 
         var results = new List<LoadResult>();
         var duration = settings.Duration;
@@ -110,7 +102,7 @@ internal sealed class Runner(BenchSettings settings)
         }
 
         // The baselines are done: their connections must not crowd the grains' pools from here on.
-        await StopAsync(baseline);
+        await baseline.KillAsync();
         using var clusterHost = await ClusterConnection.ConnectAsync(settings.Redis, settings.ClusterId, settings.ServiceId);
         var cluster = clusterHost.Services.GetRequiredService<IClusterClient>();
         if (settings.Runs("profile"))
@@ -281,38 +273,11 @@ internal sealed class Runner(BenchSettings settings)
         };
     }
 
-    private Process StartBaseline(string hotIdsFile)
-    {
-        var info = new ProcessStartInfo("dotnet", [typeof(Runner).Assembly.Location, "baseline", "--urls", settings.Baseline.ToString(), "--HotIds", hotIdsFile])
+    private ServiceProcess StartBaseline(string hotIdsFile) =>
+        ServiceProcess.Start("baseline", typeof(Runner).Assembly.Location, new Dictionary<string, string>
         {
-            UseShellExecute = false,
-        };
-        // Its own pool, sized like the two silos' together.
-        info.Environment["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(settings.Postgres) { MaxPoolSize = 16 }.ConnectionString;
-        info.Environment["ConnectionStrings__Redis"] = settings.Redis;
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start the baseline server");
-    }
-
-    private static async Task WaitReady(HttpClient http, Uri url)
-    {
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                using var response = await http.GetAsync(url);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Still starting.
-            }
-
-            await Task.Delay(500);
-        }
-
-        throw new TimeoutException($"{url} did not answer");
-    }
+            // Its own pool, sized like the two silos' together.
+            ["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(settings.Postgres) { MaxPoolSize = 16 }.ConnectionString,
+            ["ConnectionStrings__Redis"] = settings.Redis,
+        }, ["baseline", "--urls", settings.Baseline.ToString(), "--HotIds", hotIdsFile]);
 }

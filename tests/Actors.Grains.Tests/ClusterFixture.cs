@@ -1,6 +1,6 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Users;
-using Actors.Tests.Mail;
+using Actors.Testing;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;

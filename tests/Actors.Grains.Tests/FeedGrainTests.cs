@@ -3,6 +3,7 @@ using Actors.Grains.Abstractions.Paging;
 using Actors.Grains.Abstractions.Posts;
 using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Feeds.FanOut;
+using Actors.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime.Placement;
 
@@ -94,14 +95,14 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         // expires within Feed:PostCopyTtl.
         await fixture.Grains.GetGrain<IPostGrain>(byB[1]).Delete(b);
         byB.RemoveAt(1);
-        await Eventually.Until(() => WalkAsync(reader, pageSize: 3), ids => ids.SequenceEqual(Newest(byB, byD)), "the deleted post leaves the feed",
+        await Poll.UntilAsync(() => WalkAsync(reader, pageSize: 3), ids => ids.SequenceEqual(Newest(byB, byD)), "the deleted post leaves the feed",
             TimeSpan.FromSeconds(5));
 
         // Fan-out into the timeline now in memory: an unfollowed author's post never lands in it.
         var fromC = await PostAsync(c, 1);
         var fromB = await PostAsync(b, 1);
         byB.AddRange(fromB);
-        await Eventually.Until(() => WalkAsync(reader, pageSize: 100), ids => ids.Contains(fromB[0]), "the new post reaches the feed");
+        await Poll.UntilAsync(() => WalkAsync(reader, pageSize: 100), ids => ids.Contains(fromB[0]), "the new post reaches the feed");
         Assert.Equal(Newest(byB, byD), await WalkAsync(reader, pageSize: 100));
         Assert.DoesNotContain(fromC[0], await WalkAsync(reader, pageSize: 100));
     }
@@ -122,7 +123,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         Assert.Equal(Newest(before), await WalkAsync(reader, pageSize: 10));
 
         var after = await PostAsync(author, 1);
-        await Eventually.Until(() => WalkAsync(reader, pageSize: 10), ids => ids.Count == 3, "the new post is merged in");
+        await Poll.UntilAsync(() => WalkAsync(reader, pageSize: 10), ids => ids.Count == 3, "the new post is merged in");
         Assert.Equal(Newest(before, after), await WalkAsync(reader, pageSize: 10));
 
         // It came through the author's recent-posts grain, the read-time path.
@@ -190,7 +191,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
 
         // Read every 50 ms: a copy reused by a page must still expire (Feed:PostCopyTtl, 2 s), not
         // be renewed by every page that shows it.
-        await Eventually.Until(() => timeline.GetFeed(null, 10).AsTask(), p => p.Items.Single().Post.LikeCount == 1,
+        await Poll.UntilAsync(() => timeline.GetFeed(null, 10).AsTask(), p => p.Items.Single().Post.LikeCount == 1,
             "the like shows on the page", TimeSpan.FromSeconds(6));
     }
 
@@ -207,13 +208,13 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         var feedBefore = await timeline.GetFeed(null, 10);
         // The post's fan-out calls the author's grain: let it finish first, or it could wake that grain
         // again after the collection.
-        await Eventually.Until(() => TestDatabase.ScalarAsync<bool>(fixture.Db,
+        await Poll.UntilAsync(() => Rows.ScalarAsync<bool>(fixture.Db,
             "SELECT bool_and(processed_at IS NOT NULL) FROM outbox WHERE aggregate_id = $1", postId), done => done, "the post's events are processed");
 
         var management = fixture.Grains.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
         GrainReference[] grains = [(GrainReference)user, (GrainReference)timeline, (GrainReference)fixture.Grains.GetGrain<IPostGrain>(postId)];
-        await Eventually.Until(async () => (await Task.WhenAll(grains.Select(management.GetGrainActivationCount))).Sum(), n => n == 0,
+        await Poll.UntilAsync(async () => (await Task.WhenAll(grains.Select(management.GetGrainActivationCount))).Sum(), n => n == 0,
             "the idle activations are collected");
 
         Assert.Equal(profileBefore, await user.GetProfile());
@@ -230,7 +231,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         // A post liked by more users than any other post has likes, so it ranks first once recomputed.
         var author = await fixture.SignUpAsync();
         var hot = (await PostAsync(author, 1))[0];
-        var most = await TestDatabase.ScalarAsync<long>(fixture.Db,
+        var most = await Rows.ScalarAsync<long>(fixture.Db,
             "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM likes GROUP BY post_id) t");
         var likers = await Task.WhenAll(Enumerable.Range(0, (int)most + 1).Select(_ => fixture.SignUpAsync()));
         await Task.WhenAll(likers.Select(u => fixture.Grains.GetGrain<IPostGrain>(hot).AddLike(u).AsTask()));
@@ -239,7 +240,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         Assert.Equal(first.ComputedAt, stale.ComputedAt);
         Assert.DoesNotContain(stale.Entries, e => e.PostId == hot);
 
-        var fresh = await Eventually.Until(() => trending.GetRanking().AsTask(), r => r.ComputedAt > first.ComputedAt,
+        var fresh = await Poll.UntilAsync(() => trending.GetRanking().AsTask(), r => r.ComputedAt > first.ComputedAt,
             "a newer ranking is served");
         Assert.Equal(hot, fresh.Entries[0].PostId);
 
@@ -247,7 +248,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         var reader = fixture.Grains.GetGrain<ITrendingReaderGrain>(0);
         Assert.Contains((await reader.GetTrending(50)).Items, i => i.Post.Id == hot && i.Author.Id == author);
         await fixture.Grains.GetGrain<IPostGrain>(hot).Delete(author);
-        await Eventually.Until(() => reader.GetTrending(50).AsTask(), t => t.Items.All(i => i.Post.Id != hot), "the deleted post leaves trending",
+        await Poll.UntilAsync(() => reader.GetTrending(50).AsTask(), t => t.Items.All(i => i.Post.Id != hot), "the deleted post leaves trending",
             TimeSpan.FromSeconds(5));
     }
 
@@ -290,12 +291,12 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         var reader = Fresh.Id();
         var authorIds = Enumerable.Range(0, authors).Select(_ => Fresh.Id()).ToArray();
         var users = authorIds.Prepend(reader).ToArray();
-        await TestDatabase.ExecuteAsync(fixture.Db, """
+        await Rows.ExecuteAsync(fixture.Db, """
             INSERT INTO users (id, handle, email, display_name, password_hash, created_at, updated_at)
             SELECT id, 's_' || left(replace(id::text, '-', ''), 20), replace(id::text, '-', '') || '@example.test', 'Seeded', 'x', now(), now()
             FROM unnest($1::uuid[]) AS id
             """, users);
-        await TestDatabase.ExecuteAsync(fixture.Db, """
+        await Rows.ExecuteAsync(fixture.Db, """
             INSERT INTO follows (follower_id, followee_id, created_at) SELECT $1, id, now() FROM unnest($2::uuid[]) AS id
             """, reader, authorIds);
         var posts = new List<Post>();
@@ -307,11 +308,11 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
             posts.Add(new Post(Fresh.Id(), authorIds[i % authors], $"seeded {i}", at, 0, 1));
         }
 
-        await TestDatabase.ExecuteAsync(fixture.Db, """
+        await Rows.ExecuteAsync(fixture.Db, """
             INSERT INTO posts (id, author_id, body, created_at) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[])
             """, posts.Select(p => p.Id).ToArray(), posts.Select(p => p.AuthorId).ToArray(), posts.Select(p => p.Body).ToArray(),
             posts.Select(p => p.CreatedAt).ToArray());
-        await TestDatabase.ExecuteAsync(fixture.Db, """
+        await Rows.ExecuteAsync(fixture.Db, """
             UPDATE users u SET
                 following_count = (SELECT count(*) FROM follows WHERE follower_id = u.id),
                 follower_count = (SELECT count(*) FROM follows WHERE followee_id = u.id),

@@ -1,6 +1,7 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Paging;
 using Actors.Grains.Abstractions.Users;
+using Actors.Testing;
 
 namespace Actors.Grains.Tests;
 
@@ -17,7 +18,7 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
         var second = await grain.Follow(b);
 
         Assert.Equal((WriteStatus.Ok, WriteStatus.Ok), (first.Status, second.Status));
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE follower_id = $1", a));
+        Assert.Equal(1L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE follower_id = $1", a));
         Assert.Equal(1, (await grain.GetProfile())!.Counters.Following);
         Assert.Equal(1, (await fixture.Grains.GetGrain<IUserGrain>(b).GetProfile())!.Counters.Followers);
         await AssertCountersMatchRows(a, b);
@@ -75,7 +76,7 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
 
         Assert.Equal((WriteStatus.Invalid, ErrorCodes.CannotFollowSelf), (self.Status, self.ErrorCode));
         Assert.Equal((WriteStatus.NotFound, ErrorCodes.UserNotFound), (missing.Status, missing.ErrorCode));
-        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE follower_id = $1", a));
+        Assert.Equal(0L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE follower_id = $1", a));
     }
 
     [Fact]
@@ -116,13 +117,13 @@ public sealed class FollowGrainTests(ClusterFixture fixture)
         foreach (var user in users)
         {
             var stored = (
-                await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT follower_count FROM users WHERE id = $1", user),
-                await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT following_count FROM users WHERE id = $1", user));
+                await Rows.ScalarAsync<int>(fixture.Db, "SELECT follower_count FROM users WHERE id = $1", user),
+                await Rows.ScalarAsync<int>(fixture.Db, "SELECT following_count FROM users WHERE id = $1", user));
             Assert.Equal(await RowCounts(user), stored);
         }
     }
 
     private async Task<(int Followers, int Following)> RowCounts(Guid user) => (
-        (int)await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE followee_id = $1", user),
-        (int)await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE follower_id = $1", user));
+        (int)await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE followee_id = $1", user),
+        (int)await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM follows WHERE follower_id = $1", user));
 }

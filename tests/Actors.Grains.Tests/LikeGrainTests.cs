@@ -1,5 +1,6 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Posts;
+using Actors.Testing;
 
 namespace Actors.Grains.Tests;
 
@@ -50,8 +51,8 @@ public sealed class LikeGrainTests(ClusterFixture fixture)
         foreach (var post in posts)
         {
             var id = post.GetPrimaryKey();
-            var rows = await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM likes WHERE post_id = $1", id);
-            Assert.Equal(rows, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT like_count FROM posts WHERE id = $1", id));
+            var rows = await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM likes WHERE post_id = $1", id);
+            Assert.Equal(rows, await Rows.ScalarAsync<int>(fixture.Db, "SELECT like_count FROM posts WHERE id = $1", id));
             Assert.Equal(rows, (await post.GetPost())!.LikeCount);
         }
     }

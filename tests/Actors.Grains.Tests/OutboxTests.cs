@@ -3,6 +3,7 @@ using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Email;
 using Actors.Grains.Outbox;
+using Actors.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -48,7 +49,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
 
         await fixture.Smtp.WaitForAsync(m => m.UserId == id.ToString(), TimeSpan.FromSeconds(30));
         // The server has the mail a moment before the consumer marks the event done.
-        var done = await Eventually.Until(() => Event(id, "UserSignedUp"), e => e.Processed, "the event is marked processed");
+        var done = await Poll.UntilAsync(() => Event(id, "UserSignedUp"), e => e.Processed, "the event is marked processed");
         Assert.Equal(3, done.Attempts);
         Assert.Single(fixture.Smtp.Received, m => m.UserId == id.ToString());
     }
@@ -63,7 +64,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         try
         {
             await fixture.Grains.GetGrain<IUserGrain>(id).ConfirmSignUp(secret);
-            var eventId = await Eventually.Until(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
+            var eventId = await Poll.UntilAsync(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
 
             var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
             var parked = Assert.Single(await store.DeadLettersAsync(1000), d => d.EventId == eventId);
@@ -116,7 +117,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
 
         // The event claimed again (attempt 2, not due for an hour so no relay takes it): the first
         // attempt's copy is stale, and only the second attempt's delivery is applied.
-        await TestDatabase.ExecuteAsync(fixture.Db,
+        await Rows.ExecuteAsync(fixture.Db,
             "UPDATE outbox SET processed_at = NULL, attempts = 2, next_attempt_at = now() + interval '1 hour' WHERE event_id = $1", eventId);
         await stream.OnNextAsync(new OutboxDelivery(e, 1));
         await stream.OnNextAsync(new OutboxDelivery(e, 2));
@@ -132,7 +133,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
     {
         // 500 events that all fall due at once, raced for by eight claimers besides the silos' relays.
         var ids = Enumerable.Range(0, 500).Select(_ => Fresh.Id()).ToArray();
-        await TestDatabase.ExecuteAsync(fixture.Db, """
+        await Rows.ExecuteAsync(fixture.Db, """
             INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at, next_attempt_at)
             SELECT gen_random_uuid(), 'UserProfileUpdated', id,
                    jsonb_build_object('eventId', gen_random_uuid(), 'userId', id, 'version', 2, 'occurredAt', now()), now(),
@@ -159,7 +160,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         var claimed = claims.SelectMany(c => c).ToList();
         Assert.Equal(claimed.Count, claimed.Distinct().Count());
         Assert.True(claims.Count(c => c.Count > 0) >= 2, "the claimers really raced");
-        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+        Assert.Equal(0L, await Rows.ScalarAsync<long>(fixture.Db,
             "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND attempts <> 1", ids));
     }
 
@@ -168,7 +169,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
     {
         // 20 events handed out (attempt 2), not due for an hour so no relay takes them.
         var ids = Enumerable.Range(0, 20).Select(_ => Fresh.Id()).ToArray();
-        await TestDatabase.ExecuteAsync(fixture.Db, """
+        await Rows.ExecuteAsync(fixture.Db, """
             INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at, next_attempt_at, attempts)
             SELECT gen_random_uuid(), 'UserProfileUpdated', id,
                    jsonb_build_object('eventId', gen_random_uuid(), 'userId', id, 'version', 2, 'occurredAt', now()), now(),
@@ -178,7 +179,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         var events = new List<Guid>();
         foreach (var id in ids)
         {
-            events.Add((await TestDatabase.ScalarAsync<Guid?>(fixture.Db, "SELECT event_id FROM outbox WHERE aggregate_id = $1", id))!.Value);
+            events.Add((await Rows.ScalarAsync<Guid?>(fixture.Db, "SELECT event_id FROM outbox WHERE aggregate_id = $1", id))!.Value);
         }
 
         var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
@@ -192,14 +193,14 @@ public sealed class OutboxTests(ClusterFixture fixture)
 
         Assert.Equal(20, done.Count(d => d));
         Assert.Single(new[] { done[0], done[1] }, d => d);
-        Assert.Equal(20L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+        Assert.Equal(20L, await Rows.ScalarAsync<long>(fixture.Db,
             "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND processed_at IS NOT NULL", ids));
 
         // A repeat of a finished delivery finishes nothing.
         Assert.False(await store.CompleteAsync(events[0]));
     }
 
-    private Task<long> Pending(Guid[] aggregates) => TestDatabase.ScalarAsync<long>(fixture.Db,
+    private Task<long> Pending(Guid[] aggregates) => Rows.ScalarAsync<long>(fixture.Db,
         "SELECT count(*) FROM outbox WHERE aggregate_id = ANY($1) AND processed_at IS NULL", aggregates);
 
     private static Guid AggregateOf(ClaimedEvent claimed) =>
@@ -213,7 +214,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         var id = Fresh.Id();
         await fixture.Grains.GetGrain<IUserGrain>(id).SignUpAsync(Fresh.User($"{tag}@b@c.test"));
 
-        var eventId = await Eventually.Until(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
+        var eventId = await Poll.UntilAsync(() => DeadLettered(id), e => e is not null, "the event is dead-lettered");
         var store = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<OutboxStore>();
         var parked = Assert.Single(await store.DeadLettersAsync(1000), d => d.EventId == eventId);
         Assert.Equal(1, parked.Failures);
@@ -226,7 +227,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
         // Delivered five times whose leases ran out (a silo died each time), never failed: the next
         // failure is the first, and it parks nothing while MaxFailures (3) allows more.
         var eventId = Guid.CreateVersion7();
-        await TestDatabase.ExecuteAsync(fixture.Db, """
+        await Rows.ExecuteAsync(fixture.Db, """
             INSERT INTO outbox (event_id, event_type, aggregate_id, payload, occurred_at, attempts, next_attempt_at)
             VALUES ($1, 'Unrouted', gen_random_uuid(), '{}', now(), 5, now() + interval '1 hour')
             """, eventId);
@@ -238,9 +239,9 @@ public sealed class OutboxTests(ClusterFixture fixture)
 
         Assert.False(await store.FailAsync(eventId, attempt: 5, "connection reset"));
 
-        Assert.Equal(1, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT failures FROM outbox WHERE event_id = $1", eventId));
-        Assert.Null(await TestDatabase.ScalarAsync<DateTimeOffset?>(fixture.Db, "SELECT dead_lettered_at FROM outbox WHERE event_id = $1", eventId));
-        await TestDatabase.ExecuteAsync(fixture.Db, "DELETE FROM outbox WHERE event_id = $1", eventId);
+        Assert.Equal(1, await Rows.ScalarAsync<int>(fixture.Db, "SELECT failures FROM outbox WHERE event_id = $1", eventId));
+        Assert.Null(await Rows.ScalarAsync<DateTimeOffset?>(fixture.Db, "SELECT dead_lettered_at FROM outbox WHERE event_id = $1", eventId));
+        await Rows.ExecuteAsync(fixture.Db, "DELETE FROM outbox WHERE event_id = $1", eventId);
     }
 
     [Fact]
@@ -286,7 +287,7 @@ public sealed class OutboxTests(ClusterFixture fixture)
 
     private async Task AssertProcessedOnce(Guid aggregate, string type)
     {
-        Assert.True((await Eventually.Until(() => Event(aggregate, type), e => e.Processed, "the event is marked processed")).Processed);
+        Assert.True((await Poll.UntilAsync(() => Event(aggregate, type), e => e.Processed, "the event is marked processed")).Processed);
         Assert.Single(fixture.Smtp.Received, m => m.UserId == aggregate.ToString());
     }
 
@@ -300,6 +301,6 @@ public sealed class OutboxTests(ClusterFixture fixture)
     }
 
     private Task<Guid?> DeadLettered(Guid aggregate) =>
-        TestDatabase.ScalarAsync<Guid?>(fixture.Db,
+        Rows.ScalarAsync<Guid?>(fixture.Db,
             "SELECT event_id FROM outbox WHERE aggregate_id = $1 AND dead_lettered_at IS NOT NULL", aggregate);
 }

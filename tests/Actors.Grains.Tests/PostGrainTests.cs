@@ -2,6 +2,7 @@ using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Paging;
 using Actors.Grains.Abstractions.Posts;
 using Actors.Grains.Abstractions.Users;
+using Actors.Testing;
 
 namespace Actors.Grains.Tests;
 
@@ -19,8 +20,8 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         Assert.Equal(WriteStatus.Created, result.Status);
         Assert.Equal(result.Value, await fixture.Grains.GetGrain<IPostGrain>(id).GetPost());
         Assert.Equal(result.Value, await ReadRow(id));
-        Assert.Equal(1, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
-        Assert.Equal(id.ToString(), await TestDatabase.ScalarAsync<string>(fixture.Db,
+        Assert.Equal(1, await Rows.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
+        Assert.Equal(id.ToString(), await Rows.ScalarAsync<string>(fixture.Db,
             "SELECT payload->>'postId' FROM outbox WHERE aggregate_id = $1 AND event_type = 'PostCreated'", id));
         await WaitForPostCount(author, 1);
     }
@@ -33,8 +34,8 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
             fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, $"post {i}", null).AsTask()));
 
-        Assert.Equal(50L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
-        Assert.Equal(50, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
+        Assert.Equal(50L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
+        Assert.Equal(50, await Rows.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
         await WaitForPostCount(author, 50);
     }
 
@@ -49,8 +50,8 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var second = await fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, "once", key);
 
         Assert.Equal((WriteStatus.Conflict, ErrorCodes.IdempotencyKeyInUse), (second.Status, second.ErrorCode));
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
-        Assert.Equal(1, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
+        Assert.Equal(1L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
+        Assert.Equal(1, await Rows.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
         var recorded = await fixture.Grains.GetGrain<IIdempotencyKeysGrain>(0).Find(key.Scope, key.Key);
         Assert.Equal(first, recorded!.ResourceId);
         Assert.Equal(key.RequestHash, recorded.RequestHash);
@@ -65,7 +66,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
 
         Assert.Equal((WriteStatus.NotFound, ErrorCodes.AuthorNotFound), (result.Status, result.ErrorCode));
         Assert.Null(await fixture.Grains.GetGrain<IPostGrain>(id).GetPost());
-        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM outbox WHERE aggregate_id = $1", id));
+        Assert.Equal(0L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM outbox WHERE aggregate_id = $1", id));
     }
 
     [Fact]
@@ -85,8 +86,8 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         Assert.Equal(WriteStatus.Ok, deleted.Status);
         Assert.Null(await ReadRow(id));
         Assert.Null(await post.GetPost());
-        Assert.Equal(0, await TestDatabase.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+        Assert.Equal(0, await Rows.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
+        Assert.Equal(1L, await Rows.ScalarAsync<long>(fixture.Db,
             "SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND event_type = 'PostDeleted'", id));
         await WaitForPostCount(author, 0);
 

@@ -1,5 +1,6 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Users;
+using Actors.Testing;
 
 namespace Actors.Grains.Tests;
 
@@ -27,16 +28,16 @@ public sealed class SignUpTests(ClusterFixture fixture)
         Assert.Equal(user.Email, mail.To);
         Assert.Equal(SignUpToken.Encode(id, secret), mail.ConfirmationToken);
         // Only the secret's hash is stored.
-        Assert.Equal(SignUpToken.HashSecret(secret), await TestDatabase.ScalarAsync<byte[]>(fixture.Db, "SELECT token_hash FROM sign_ups WHERE id = $1", id));
+        Assert.Equal(SignUpToken.HashSecret(secret), await Rows.ScalarAsync<byte[]>(fixture.Db, "SELECT token_hash FROM sign_ups WHERE id = $1", id));
 
         var confirmed = await grain.ConfirmSignUp(secret);
 
         Assert.Equal(WriteStatus.Created, confirmed.Status);
         Assert.Equal((user.Handle, user.Email, user.DisplayName), (confirmed.Value!.Handle, confirmed.Value.Email, confirmed.Value.DisplayName));
         Assert.Equal(confirmed.Value, await grain.GetProfile());
-        Assert.Equal(user.PasswordHash, await TestDatabase.ScalarAsync<string>(fixture.Db, "SELECT password_hash FROM users WHERE id = $1", id));
+        Assert.Equal(user.PasswordHash, await Rows.ScalarAsync<string>(fixture.Db, "SELECT password_hash FROM users WHERE id = $1", id));
         Assert.Equal(0L, await Count("sign_ups", id));
-        Assert.Equal(user.Email, await TestDatabase.ScalarAsync<string>(fixture.Db,
+        Assert.Equal(user.Email, await Rows.ScalarAsync<string>(fixture.Db,
             "SELECT payload->>'email' FROM outbox WHERE aggregate_id = $1 AND event_type = 'UserSignedUp'", id));
     }
 
@@ -72,11 +73,11 @@ public sealed class SignUpTests(ClusterFixture fixture)
         var wrong = await grain.ConfirmSignUp(SignUpToken.NewSecret());
         Assert.Equal((WriteStatus.NotFound, ErrorCodes.SignUpNotFound), (wrong.Status, wrong.ErrorCode));
 
-        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE sign_ups SET expires_at = now() - interval '1 second' WHERE id = $1", id);
+        await Rows.ExecuteAsync(fixture.Db, "UPDATE sign_ups SET expires_at = now() - interval '1 second' WHERE id = $1", id);
         Assert.Equal(WriteStatus.NotFound, (await grain.ConfirmSignUp(secret)).Status);
         Assert.Equal(0L, await Count("users", id));
 
-        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE sign_ups SET expires_at = now() + interval '1 hour' WHERE id = $1", id);
+        await Rows.ExecuteAsync(fixture.Db, "UPDATE sign_ups SET expires_at = now() + interval '1 hour' WHERE id = $1", id);
         Assert.Equal(WriteStatus.Created, (await grain.ConfirmSignUp(secret)).Status);
         Assert.Equal(WriteStatus.NotFound, (await grain.ConfirmSignUp(secret)).Status);
     }
@@ -110,7 +111,7 @@ public sealed class SignUpTests(ClusterFixture fixture)
 
         Assert.Equal((WriteStatus.Conflict, ErrorCodes.HandleTaken), (second.Status, second.ErrorCode));
         Assert.Equal(0L, await Count("sign_ups", id));
-        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM outbox WHERE aggregate_id = $1", id));
+        Assert.Equal(0L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM outbox WHERE aggregate_id = $1", id));
     }
 
     [Fact]
@@ -130,5 +131,5 @@ public sealed class SignUpTests(ClusterFixture fixture)
     }
 
     private Task<long> Count(string table, Guid id) =>
-        TestDatabase.ScalarAsync<long>(fixture.Db, $"SELECT count(*) FROM {table} WHERE id = $1", id);
+        Rows.ScalarAsync<long>(fixture.Db, $"SELECT count(*) FROM {table} WHERE id = $1", id);
 }

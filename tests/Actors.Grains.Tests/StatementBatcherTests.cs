@@ -1,5 +1,6 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Data;
+using Actors.Testing;
 
 namespace Actors.Grains.Tests;
 
@@ -23,7 +24,7 @@ public sealed class StatementBatcherTests
         }, TimeSpan.Zero, 100);
 
         var first = batcher.RunAsync(0);
-        await Eventually.Until(() => Task.FromResult(statements.Count), c => c == 1, "the first statement started");
+        await Poll.UntilAsync(() => Task.FromResult(statements.Count), c => c == 1, "the first statement started");
         var rest = Enumerable.Range(1, 50).Select(batcher.RunAsync).ToList();
         release.SetResult();
 

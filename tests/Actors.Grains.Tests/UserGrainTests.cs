@@ -1,5 +1,6 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Users;
+using Actors.Testing;
 
 namespace Actors.Grains.Tests;
 
@@ -30,7 +31,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var user = Fresh.User();
         await fixture.Grains.GetGrain<IUserGrain>(id).SignUpAsync(user);
 
-        var email = await TestDatabase.ScalarAsync<string>(fixture.Db,
+        var email = await Rows.ScalarAsync<string>(fixture.Db,
             "SELECT payload->>'email' FROM outbox WHERE aggregate_id = $1 AND event_type = 'UserSignedUp'", id);
         Assert.Equal(user.Email, email);
     }
@@ -43,7 +44,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var created = (await grain.SignUpAsync(Fresh.User())).Value!;
 
         // Change the row behind the grain's back: an active grain must not notice...
-        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET display_name = 'changed in SQL' WHERE id = $1", id);
+        await Rows.ExecuteAsync(fixture.Db, "UPDATE users SET display_name = 'changed in SQL' WHERE id = $1", id);
         Assert.Equal(created.DisplayName, (await grain.GetProfile())!.DisplayName);
 
         // ...and a new activation loads the row.
@@ -88,7 +89,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         Assert.Equal(("Renamed", "Hello there", before.Email), (result.Value.DisplayName, result.Value.Bio, result.Value.Email));
         Assert.Equal(result.Value, await grain.GetProfile());
         Assert.Equal(result.Value, await ReadRow(id));
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(fixture.Db,
+        Assert.Equal(1L, await Rows.ScalarAsync<long>(fixture.Db,
             "SELECT count(*) FROM outbox WHERE aggregate_id = $1 AND event_type = 'UserProfileUpdated'", id));
     }
 
@@ -113,7 +114,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
         var created = (await grain.SignUpAsync(Fresh.User())).Value!;
-        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'elsewhere', version = version + 1 WHERE id = $1", id);
+        await Rows.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'elsewhere', version = version + 1 WHERE id = $1", id);
 
         var conditional = await grain.Update(new ProfileChanges(null, null, "Mine", null), created.Version);
         Assert.Equal(WriteStatus.VersionMismatch, conditional.Status);
@@ -143,7 +144,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         var id = Fresh.Id();
         var grain = fixture.Grains.GetGrain<IUserGrain>(id);
         await grain.SignUpAsync(Fresh.User());
-        await TestDatabase.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'from the row' WHERE id = $1", id);
+        await Rows.ExecuteAsync(fixture.Db, "UPDATE users SET bio = 'from the row' WHERE id = $1", id);
 
         await grain.Invalidate();
 
@@ -160,7 +161,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
             return null;
         }
 
-        var stats = await TestDatabase.ScalarAsync<long>(fixture.Db, "SELECT stats_version FROM users WHERE id = $1", id);
+        var stats = await Rows.ScalarAsync<long>(fixture.Db, "SELECT stats_version FROM users WHERE id = $1", id);
         return new UserProfile(id, reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
             reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt64(6),
             new UserCounters(reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9), stats));

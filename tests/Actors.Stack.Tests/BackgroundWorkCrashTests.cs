@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Actors.Stack.Tests.Infrastructure;
-using Xunit.Abstractions;
+using Actors.Testing;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Actors.Stack.Tests;
 
@@ -81,7 +82,7 @@ public sealed class BackgroundWorkCrashTests(ITestOutputHelper output)
         // when the silo died, before the silo could mark it sent: each email consumer (one per partition)
         // handles one delivery at a time, so at most one per partition, with the same Message-ID, so a
         // mail system can drop it.
-        var crashUsers = await Ids(db, "SELECT id FROM sign_ups WHERE handle LIKE 'crash%'");
+        var crashUsers = await Rows.ListAsync<Guid>(db, "SELECT id FROM sign_ups WHERE handle LIKE 'crash%'");
         Assert.Equal(Users, crashUsers.Count);
         var mail = stack.Smtp.Received.Where(m => m.SignUpId is not null).GroupBy(m => Guid.Parse(m.SignUpId!)).ToDictionary(g => g.Key, g => g.ToList());
         Assert.All(crashUsers, u => Assert.Single(mail[u].Select(m => m.MessageId).Distinct()));
@@ -94,7 +95,7 @@ public sealed class BackgroundWorkCrashTests(ITestOutputHelper output)
         Assert.InRange(repeats, 0, Partitions);
 
         // Each post exactly once in each follower's timeline.
-        var posts = await Ids(db, "SELECT id FROM posts WHERE author_id = $1", author);
+        var posts = await Rows.ListAsync<Guid>(db, "SELECT id FROM posts WHERE author_id = $1", author);
         Assert.Equal(Posts, posts.Count);
         foreach (var (_, client) in followers)
         {
@@ -174,23 +175,5 @@ public sealed class BackgroundWorkCrashTests(ITestOutputHelper output)
         }
 
         return string.Join('\n', lines);
-    }
-
-    private static async Task<List<Guid>> Ids(NpgsqlDataSource db, string sql, params object[] args)
-    {
-        await using var command = db.CreateCommand(sql);
-        foreach (var arg in args)
-        {
-            command.Parameters.AddWithValue(arg);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-
-        return ids;
     }
 }

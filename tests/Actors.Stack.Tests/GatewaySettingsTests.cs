@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Actors.Stack.Tests.Infrastructure;
+using Actors.Testing;
 
 namespace Actors.Stack.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Actors.Stack.Tests.Infrastructure;
+using Actors.Testing;
 
 namespace Actors.Stack.Tests;
 
@@ -27,12 +28,12 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
         Assert.True(Metrics.Value(silo, "orleans_catalog_activations") > 0);
         Assert.True(Metrics.Value(silo, "db_client_connection_max") > 0);
         // The sign-ups' events were relayed and their mails sent, and the backlog gauges are exported.
-        await WaitFor(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var both = await Metrics.ScrapeAsync(Stack.SiloMetrics(0));
             return Metrics.Value(both, "actors_outbox_relayed_total") > 0
                 && Metrics.Value(both, "actors_outbox_consumer_lag_seconds_count", "consumer=\"account-mail\"", "outcome=\"done\"") > 0;
-        });
+        }, "the sign-ups' events relayed and their mails sent", interval: TimeSpan.FromMilliseconds(200));
         Assert.Contains("actors_outbox_pending{", silo, StringComparison.Ordinal);
         Assert.Contains("actors_outbox_oldest_pending_age_seconds{", silo, StringComparison.Ordinal);
         // Buckets fine enough to read p99 below 10 ms.
@@ -93,7 +94,8 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
         using var response = await Stack.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await WaitFor(() => Task.FromResult(Stack.Silos.Any(s => s.Printed(traceId))));
+        await Poll.UntilAsync(() => Task.FromResult(Stack.Silos.Any(s => s.Printed(traceId))), "a silo logs the trace id",
+            interval: TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
@@ -124,16 +126,6 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
 
         Assert.Equal(HttpStatusCode.TooManyRequests, last);
     }
-
-    private static async Task WaitFor(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            await Task.Delay(200, timeout.Token);
-        }
-    }
-
     [GeneratedRegex(@"\{[^}]*\}|\b(?:by|without)\s*\([^)]*\)|\[[^\]]*\]")]
     private static partial Regex RuleNoise();
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Actors.Stack.Tests.Infrastructure;
+using Actors.Testing;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -43,7 +44,7 @@ public sealed class RetentionTests(ITestOutputHelper output) : IAsyncLifetime
         using (var first = await client.PostJson("/api/posts", new { body = "viewed" }))
         {
             var post = (await first.Json(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-            await Execute(db, """
+            await Rows.ExecuteAsync(db, """
                 INSERT INTO post_view_buckets (post_id, bucket, views)
                 SELECT $1, date_trunc('hour', now()) - make_interval(hours => 72 + h), 1 FROM generate_series(0, 1199) h
                 UNION ALL SELECT $1, date_trunc('hour', now()), 1
@@ -63,7 +64,7 @@ public sealed class RetentionTests(ITestOutputHelper output) : IAsyncLifetime
         {
             while (clock.Elapsed < TimeSpan.FromSeconds(12))
             {
-                peak = (Math.Max(peak.Outbox, await Count(db, "outbox")), Math.Max(peak.Keys, await Count(db, "idempotency_keys")));
+                peak = (Math.Max(peak.Outbox, await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM outbox")), Math.Max(peak.Keys, await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM idempotency_keys")));
                 await Task.Delay(500);
             }
         });
@@ -86,9 +87,9 @@ public sealed class RetentionTests(ITestOutputHelper output) : IAsyncLifetime
         do
         {
             await Task.Delay(500);
-            outbox = await Count(db, "outbox");
-            keys = await Count(db, "idempotency_keys");
-            oldBuckets = await Count(db, "post_view_buckets WHERE bucket < now() - interval '2 days'");
+            outbox = await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM outbox");
+            keys = await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM idempotency_keys");
+            oldBuckets = await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM post_view_buckets WHERE bucket < now() - interval '2 days'");
         }
         while ((outbox > 0 || keys > 0 || oldBuckets > 0) && deadline.Elapsed < TimeSpan.FromSeconds(30));
 
@@ -98,21 +99,8 @@ public sealed class RetentionTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, outbox);
         Assert.Equal(0, keys);
         Assert.Equal(0, oldBuckets);
-        Assert.Equal(1, await Count(db, "post_view_buckets"));
+        Assert.Equal(1, await Rows.ScalarAsync<long>(db, "SELECT count(*) FROM post_view_buckets"));
         // While writing, the outbox held about the retention's worth of events, not the whole run's.
         Assert.True(peak.Outbox < written * 0.75, $"the outbox peaked at {peak.Outbox} rows for {written} posts");
-    }
-
-    private static async Task<long> Count(NpgsqlDataSource db, string from)
-    {
-        await using var command = db.CreateCommand($"SELECT count(*) FROM {from}");
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task Execute(NpgsqlDataSource db, string sql, Guid post)
-    {
-        await using var command = db.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = post });
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Actors.Stack.Tests.Infrastructure;
+using Actors.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -39,14 +40,14 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var ready = clock.Elapsed;
 
         // Joined: Active in the Redis membership table, and an active host for the cluster itself.
-        await UntilAsync(async () => await ActiveInRedisAsync(stack) == 3, "three silos Active in the Redis membership table");
+        await Poll.UntilAsync(async () => await ActiveInRedisAsync(stack) == 3, "three silos Active in the Redis membership table", Patience);
         SiloAddress? added = null;
-        await UntilAsync(async () => (added = (await management.GetDetailedHosts(onlyActive: true))
-            .SingleOrDefault(h => h.SiloName.StartsWith("silo2-", StringComparison.Ordinal))?.SiloAddress) is not null, "the new silo an active host");
+        await Poll.UntilAsync(async () => (added = (await management.GetDetailedHosts(onlyActive: true))
+            .SingleOrDefault(h => h.SiloName.StartsWith("silo2-", StringComparison.Ordinal))?.SiloAddress) is not null, "the new silo an active host", Patience);
         var joined = clock.Elapsed;
 
         // The load loop keeps creating posts: the first of the project's grains placed on the new silo.
-        await UntilAsync(async () => (await ProductGrainKeysAsync(management, added!)).Count > 0, "a grain activated on the new silo");
+        await Poll.UntilAsync(async () => (await ProductGrainKeysAsync(management, added!)).Count > 0, "a grain activated on the new silo", Patience);
         var firstActivation = clock.Elapsed;
 
         // New grains after the join: some of them are placed on the new silo.
@@ -111,7 +112,7 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         var exitCode = leaving.ExitCode;
 
         // The cluster has only the remaining silo, and the load goes on against it.
-        await UntilAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 1, "one active silo left");
+        await Poll.UntilAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 1, "one active silo left", Patience);
         await load.RunForAsync(Steady, 300);
         await load.StopAsync();
         output.WriteLine($"load: {load}; {sentDuringStop} of them while the silo stopped");
@@ -170,18 +171,6 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
         return entries.Where(e => e.Name != "Version")
             .Count(e => JsonDocument.Parse(e.Value.ToString()).RootElement.GetProperty("Status").GetInt32() == 3);
     }
-
-    /// <summary>Polls until <paramref name="condition"/> holds, within <see cref="Patience"/>.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not within {Patience.TotalSeconds} s");
-            await Task.Delay(100);
-        }
-    }
-
     /// <summary>Keys (the id in N format) of the project's grains active on <paramref name="silo"/>.</summary>
     private static async Task<HashSet<string>> ProductGrainKeysAsync(IManagementGrain management, SiloAddress silo) =>
         (await management.GetDetailedGrainStatistics(hostsIds: [silo]))

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Actors.Tests.Mail;
+using Actors.Testing;
 using Npgsql;
 
 namespace Actors.Stack.Tests.Infrastructure;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Actors.Testing;
 
 namespace Actors.Stack.Tests.Infrastructure;
 
@@ -24,14 +25,12 @@ internal static class Http
     }
 
     /// <summary>Polls <paramref name="url"/> until it answers <paramref name="expected"/> (fails after 30 s).</summary>
-    public static async Task WaitForStatus(this HttpClient http, Uri url, HttpStatusCode expected)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while ((await http.GetAsync(url, timeout.Token)).StatusCode != expected)
+    public static Task WaitForStatus(this HttpClient http, Uri url, HttpStatusCode expected) =>
+        Poll.UntilAsync(async () =>
         {
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+            using var response = await http.GetAsync(url);
+            return response.StatusCode == expected;
+        }, $"{url} answers {(int)expected}");
 
     public static Task<HttpResponseMessage> PostJson(this HttpClient client, string url, object body) =>
         client.PostAsJsonAsync(url, body);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Actors.Testing;
 
 namespace Actors.Stack.Tests.Infrastructure;
 
@@ -13,33 +14,10 @@ internal static class Metrics
 
     /// <summary>
     /// Scrapes <paramref name="url"/> until <paramref name="metric"/> satisfies <paramref name="until"/>;
-    /// answers the value, or fails with the last one seen after <paramref name="timeout"/>.
+    /// answers the value, or fails with the last one read after <paramref name="timeout"/>.
     /// </summary>
-    public static async Task<double> WaitForAsync(Uri url, string metric, Func<double, bool> until, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var seen = new List<double>();
-        while (true)
-        {
-            var value = Value(await ScrapeAsync(url), metric);
-            if (until(value))
-            {
-                return value;
-            }
-
-            if (seen.Count == 0 || seen[^1] != value)
-            {
-                seen.Add(value);
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"{what}: {metric} read {string.Join(", ", seen)} in {timeout.TotalSeconds:0} s");
-            }
-
-            await Task.Delay(250);
-        }
-    }
+    public static Task<double> WaitForAsync(Uri url, string metric, Func<double, bool> until, TimeSpan timeout, string what) =>
+        Poll.UntilAsync(async () => Value(await ScrapeAsync(url), metric), until, $"{what} ({metric})", timeout, TimeSpan.FromMilliseconds(250));
 
     /// <summary>Sum of the samples of one metric whose labels contain every given label pair.</summary>
     public static double Value(string exposition, string metric, params string[] labels) =>

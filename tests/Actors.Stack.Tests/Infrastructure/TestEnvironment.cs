@@ -30,8 +30,8 @@ internal static class TestEnvironment
 
     public static string GatewayDll => Built("client/Actors.Gateway", "Actors.Gateway.dll");
 
-    /// <summary>A loopback port nobody listens on right now, outside the ephemeral range (<see cref="Actors.Tests.Net.FreePorts"/>).</summary>
-    public static int FreePort() => Actors.Tests.Net.FreePorts.Next();
+    /// <summary>A loopback port nobody listens on right now, outside the ephemeral range (<see cref="Actors.Testing.FreePorts"/>).</summary>
+    public static int FreePort() => Actors.Testing.FreePorts.Next();
 
     private static string Built(string project, string dll)
     {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Actors.Tests.Net;
+namespace Actors.Testing;
 
 /// <summary>
 /// Loopback ports for the servers tests start. Picked below the kernel's ephemeral range, so no

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Actors.Stack.Tests.Infrastructure;
+namespace Actors.Testing;
 
 /// <summary>A silo or gateway running as its own OS process, with its output kept for failure reports.</summary>
-internal sealed class ServiceProcess : IAsyncDisposable
+public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -49,11 +49,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    /// <summary>Polls an HTTP endpoint until it answers 2xx; fails with the process output if it never does.</summary>
-    public async Task WaitUntilHealthyAsync(HttpClient http, Uri url, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+    /// <summary>Polls an HTTP endpoint until it answers 2xx; fails with the process output if it exits or never does.</summary>
+    public Task WaitUntilHealthyAsync(HttpClient http, Uri url, TimeSpan timeout) =>
+        Poll.UntilAsync(async () =>
         {
             if (HasExited)
             {
@@ -63,21 +61,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync(url);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return response.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false; // not listening yet
             }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"{Name} not healthy at {url} within {timeout}:\n{Output()}");
-    }
+        }, () => $"{Name} healthy at {url}:\n{Output()}", timeout, TimeSpan.FromMilliseconds(200));
 
     /// <summary>SIGTERM, as an orchestrator stops a process, then waits for it to exit by itself.</summary>
     public async Task StopAsync(TimeSpan timeout)
@@ -108,7 +98,10 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         using var kill = Process.Start("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{name} {Name} exited with {kill.ExitCode}");
+        }
     }
 
     /// <summary>Waits for a one-shot command to finish; answers its exit code (killed and -1 after the timeout).</summary>

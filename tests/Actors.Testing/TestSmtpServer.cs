@@ -7,7 +7,7 @@ using SmtpServer.ComponentModel;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Actors.Tests.Mail;
+namespace Actors.Testing;
 
 /// <summary>
 /// A message the test SMTP server accepted: <see cref="UserId"/> names the account of a welcome mail,
@@ -41,7 +41,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <param name="offerLogin">Offer AUTH on the plain connection (no TLS), recording every attempt.</param>
     public TestSmtpServer(bool offerLogin = false)
     {
-        Port = Actors.Tests.Net.FreePorts.Next();
+        Port = FreePorts.Next();
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
             .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)).AllowUnsecureAuthentication(offerLogin).AuthenticationRequired(false))
