@@ -22,7 +22,7 @@ builder.Services.AddActorsOpenApi();
 builder.Services.AddActorsNearCache();
 builder.Services.AddExceptionHandler<UnavailableExceptionHandler>();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddValidatedSettings<ViewOptions>(ViewOptions.Section);
+builder.Services.AddOptions<ViewOptions>().BindConfiguration(ViewOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<ViewCounter>();
 builder.Services.AddHostedService<ViewPublisher>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJson.Default));

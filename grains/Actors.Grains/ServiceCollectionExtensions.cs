@@ -23,7 +23,7 @@ public static class ServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddActorsStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(_ =>
         {
             var connectionString = configuration.GetConnectionString("Postgres")
@@ -37,9 +37,7 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<Database>();
         services.AddSingleton<WritePath>();
-        services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section)
-            .Validate(o => o.IsValid(), "Leases:Length must be at least zero and below one minute (Orleans' client drop timeout).")
-            .ValidateOnStart();
+        services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Leasing>();
         services.AddSingleton<GrainMetrics>();
         services.AddSingleton(TimeProvider.System);
@@ -49,11 +47,7 @@ public static class ServiceCollectionExtensions
     /// <summary>Timelines, fan-out and trending: their options ("Feed"), the page assembler and the silo's copies.</summary>
     public static IServiceCollection AddActorsFeeds(this IServiceCollection services)
     {
-        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section)
-            .Validate(o => o.IsValid(), "Feed settings out of range: FanOutLimit >= 1, FanOutLinger 0..1 s, TimelineLength 100..10000 (a page holds up to 100), "
-                + "positive durations (snapshot times to live may be zero), snapshot capacities >= 1, TrendingMaxAge >= TrendingRefresh, "
-                + "TrendingSize 1..100, TrendingViewWeight >= 0.")
-            .ValidateOnStart();
+        services.AddOptions<FeedOptions>().BindConfiguration(FeedOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(typeof(GrainHandles<>));
         services.AddSingleton<FeedAssembler>();
         services.AddSingleton<PostCopies>();
@@ -71,28 +65,16 @@ public static class ServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddActorsBackgroundWork(this IServiceCollection services)
     {
-        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
-            .Validate(o => o.IsValid(), "Outbox settings out of range: BatchSize 1..1000, MaxInFlight >= BatchSize, positive durations, "
-                + "MaxFailures 1..100, RetryMaxDelay >= RetryBaseDelay, Partitions 1..1024, CompletionLinger 0..1 s.")
-            .ValidateOnStart();
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section)
-            .Validate(o => o.IsValid(), "Email settings out of range: SmtpPort 1..65535, positive Timeout, MaxConnections >= 1, From and PickupDirectory set, ConfirmationLink containing {token}, "
-                + "and Security not None when Username is set (credentials only over TLS).")
-            .ValidateOnStart();
-        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section)
-            .Validate(o => o.IsValid(), "Analytics settings out of range: positive FlushInterval, MaxPendingPosts >= 1.")
-            .ValidateOnStart();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<EmailSender>();
         services.AddHostedService<OutboxRelay>();
         services.AddHostedService<OutboxBacklog>();
-        services.AddOptions<SignUpOptions>().BindConfiguration(SignUpOptions.Section)
-            .Validate(o => o.IsValid(), "SignUp:Lifetime must be between one minute and 30 days.")
-            .ValidateOnStart();
-        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
-            .Validate(o => o.IsValid(), "Retention settings out of range: positive durations, BatchSize 100..100000.")
-            .ValidateOnStart();
+        services.AddOptions<SignUpOptions>().BindConfiguration(SignUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<RetentionPurge>();
         return services;
     }

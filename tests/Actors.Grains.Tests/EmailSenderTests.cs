@@ -1,6 +1,6 @@
 using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Email;
-using Actors.Tests.Mail;
+using Actors.Testing;
 using Microsoft.Extensions.Options;
 using MimeKit;
 
@@ -50,9 +50,9 @@ public sealed class EmailSenderTests : IDisposable
     [Fact]
     public void Settings_with_a_user_and_no_encryption_are_refused()
     {
-        Assert.False(new EmailOptions { SmtpHost = "mail", Username = "relay-user", Security = MailKit.Security.SecureSocketOptions.None }.IsValid());
-        Assert.True(new EmailOptions { SmtpHost = "mail", Username = "relay-user", Security = MailKit.Security.SecureSocketOptions.StartTls }.IsValid());
-        Assert.True(new EmailOptions { SmtpHost = "mail", Security = MailKit.Security.SecureSocketOptions.None }.IsValid());
+        Assert.False(Valid(new EmailOptions { SmtpHost = "mail", Username = "relay-user", Security = MailKit.Security.SecureSocketOptions.None }));
+        Assert.True(Valid(new EmailOptions { SmtpHost = "mail", Username = "relay-user", Security = MailKit.Security.SecureSocketOptions.StartTls }));
+        Assert.True(Valid(new EmailOptions { SmtpHost = "mail", Security = MailKit.Security.SecureSocketOptions.None }));
     }
 
     public void Dispose()
@@ -62,4 +62,7 @@ public sealed class EmailSenderTests : IDisposable
             Directory.Delete(_folder, recursive: true);
         }
     }
+
+    private static bool Valid(EmailOptions options) =>
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), null, validateAllProperties: true);
 }

@@ -1,9 +1,10 @@
-using Actors.Gateway.Hosting;
+using System.ComponentModel.DataAnnotations;
+
 
 namespace Actors.Gateway.Analytics;
 
 /// <summary>How the gateway batches post views. Bound from the "Analytics" section.</summary>
-public sealed class ViewOptions : IValidatedSettings
+public sealed class ViewOptions : IValidatableObject
 {
     public const string Section = "Analytics";
 
@@ -13,16 +14,16 @@ public sealed class ViewOptions : IValidatedSettings
     /// <summary>Aggregator partitions batches are spread over (in turn).</summary>
     public int Partitions { get; set; } = 8;
 
-    public IEnumerable<string> Problems()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (FlushInterval <= TimeSpan.Zero)
         {
-            yield return "Analytics:FlushInterval must be above zero.";
+            yield return new ValidationResult("Analytics:FlushInterval must be above zero.", [nameof(FlushInterval)]);
         }
 
         if (Partitions < 1)
         {
-            yield return "Analytics:Partitions must be at least 1.";
+            yield return new ValidationResult("Analytics:Partitions must be at least 1.", [nameof(Partitions)]);
         }
     }
 }

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Gateway.Caching;
 
 /// <summary>The gateway's near cache of leased profiles and posts. Bound from the "NearCache" section.</summary>
-public sealed class NearCacheOptions
+public sealed class NearCacheOptions : IValidatableObject
 {
     public const string Section = "NearCache";
 
@@ -14,5 +16,16 @@ public sealed class NearCacheOptions
     /// <summary>Most posts held; the least recently used go first.</summary>
     public int PostCapacity { get; set; } = 100_000;
 
-    public bool IsValid() => UserCapacity >= 3 && PostCapacity >= 3;
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UserCapacity < 3)
+        {
+            yield return new ValidationResult("NearCache:UserCapacity must be at least 3.", [nameof(UserCapacity)]);
+        }
+
+        if (PostCapacity < 3)
+        {
+            yield return new ValidationResult("NearCache:PostCapacity must be at least 3.", [nameof(PostCapacity)]);
+        }
+    }
 }

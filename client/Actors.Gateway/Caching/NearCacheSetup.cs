@@ -10,9 +10,7 @@ internal static class NearCacheSetup
     /// <summary>The near cache of leased profiles and posts, its options ("NearCache") and instruments.</summary>
     public static IServiceCollection AddActorsNearCache(this IServiceCollection services)
     {
-        services.AddOptions<NearCacheOptions>().BindConfiguration(NearCacheOptions.Section)
-            .Validate(o => o.IsValid(), "NearCache settings out of range: UserCapacity and PostCapacity >= 3.")
-            .ValidateOnStart();
+        services.AddOptions<NearCacheOptions>().BindConfiguration(NearCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NearCacheMetrics>();
         services.AddSingleton(sp => new NearCache(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<GrainHandles<IUserGrain>>(),

@@ -19,7 +19,7 @@ internal static partial class ClusterClientSetup
         var redis = configuration.GetConnectionString("Redis")
             ?? throw new InvalidOperationException("ConnectionStrings:Redis is not configured.");
 
-        builder.Services.AddValidatedSettings<GatewayOptions>(GatewayOptions.Section);
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(typeof(GrainHandles<>));
         builder.UseOrleansClient(client =>
         {

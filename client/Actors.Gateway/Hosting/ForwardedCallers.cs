@@ -11,7 +11,7 @@ internal static class ForwardedCallers
 {
     public static IServiceCollection AddActorsForwardedCallers(this IServiceCollection services)
     {
-        services.AddValidatedSettings<ProxyOptions>(ProxyOptions.Section);
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((o, proxy) =>
         {
             o.ForwardLimit = proxy.Value.ForwardLimit;

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Gateway.Hosting;
 
 /// <summary>The gateway's own settings. Bound from the "Gateway" section.</summary>
-public sealed class GatewayOptions : IValidatedSettings
+public sealed class GatewayOptions : IValidatableObject
 {
     public const string Section = "Gateway";
 
@@ -48,41 +50,41 @@ public sealed class GatewayOptions : IValidatedSettings
     /// </summary>
     public int? Http2Port { get; set; }
 
-    public IEnumerable<string> Problems()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ManagementPort is < 1 or > 65535 || Http2Port is < 1 or > 65535)
         {
-            yield return "Gateway:ManagementPort and Gateway:Http2Port must be port numbers (1 to 65535).";
+            yield return new ValidationResult("Gateway:ManagementPort and Gateway:Http2Port must be port numbers (1 to 65535).", [nameof(ManagementPort), nameof(Http2Port)]);
         }
 
         if (GrainCallTimeout <= TimeSpan.Zero)
         {
-            yield return "Gateway:GrainCallTimeout must be above zero.";
+            yield return new ValidationResult("Gateway:GrainCallTimeout must be above zero.", [nameof(GrainCallTimeout)]);
         }
 
         if (GatewayListRefreshPeriod <= TimeSpan.Zero)
         {
-            yield return "Gateway:GatewayListRefreshPeriod must be above zero.";
+            yield return new ValidationResult("Gateway:GatewayListRefreshPeriod must be above zero.", [nameof(GatewayListRefreshPeriod)]);
         }
 
         if (CompressionThresholdBytes < 0)
         {
-            yield return "Gateway:CompressionThresholdBytes must be zero or more.";
+            yield return new ValidationResult("Gateway:CompressionThresholdBytes must be zero or more.", [nameof(CompressionThresholdBytes)]);
         }
 
         if (MaxRequestBodyBytes < 1 || MaxAvatarBytes < 1 || MaxRequestHeadersBytes < 1)
         {
-            yield return "Gateway:MaxRequestBodyBytes, MaxAvatarBytes and MaxRequestHeadersBytes must be at least 1.";
+            yield return new ValidationResult("Gateway:MaxRequestBodyBytes, MaxAvatarBytes and MaxRequestHeadersBytes must be at least 1.", [nameof(MaxRequestBodyBytes), nameof(MaxAvatarBytes), nameof(MaxRequestHeadersBytes)]);
         }
 
         if (RetryAfterSeconds < 1)
         {
-            yield return "Gateway:RetryAfterSeconds must be at least 1.";
+            yield return new ValidationResult("Gateway:RetryAfterSeconds must be at least 1.", [nameof(RetryAfterSeconds)]);
         }
 
         if (ShutdownTimeout < TimeSpan.Zero)
         {
-            yield return "Gateway:ShutdownTimeout must be zero or more.";
+            yield return new ValidationResult("Gateway:ShutdownTimeout must be zero or more.", [nameof(ShutdownTimeout)]);
         }
     }
 }

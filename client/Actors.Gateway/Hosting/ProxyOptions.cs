@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 
 namespace Actors.Gateway.Hosting;
@@ -7,7 +8,7 @@ namespace Actors.Gateway.Hosting;
 /// <c>Forwarded</c>). Bound from the "Proxy" section. A header from anyone else is ignored, so rate
 /// limits key on the real caller behind a trusted edge and on the sender's own address otherwise.
 /// </summary>
-public sealed class ProxyOptions : IValidatedSettings
+public sealed class ProxyOptions : IValidatableObject
 {
     public const string Section = "Proxy";
 
@@ -37,19 +38,19 @@ public sealed class ProxyOptions : IValidatedSettings
         }
     }
 
-    public IEnumerable<string> Problems()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var network in TrustedNetworks)
         {
             if (!IPNetwork.TryParse(network, out _))
             {
-                yield return $"Proxy:TrustedNetworks has \"{network}\", which is not a network in CIDR form (address/prefix).";
+                yield return new ValidationResult($"Proxy:TrustedNetworks has \"{network}\", which is not a network in CIDR form (address/prefix).", [nameof(TrustedNetworks)]);
             }
         }
 
         if (ForwardLimit < 1)
         {
-            yield return "Proxy:ForwardLimit must be at least 1.";
+            yield return new ValidationResult("Proxy:ForwardLimit must be at least 1.", [nameof(ForwardLimit)]);
         }
     }
 }

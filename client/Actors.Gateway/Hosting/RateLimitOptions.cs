@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Gateway.Hosting;
 
 /// <summary>Token-bucket limits. Bound from the "RateLimit" section.</summary>
-public sealed class RateLimitOptions : IValidatedSettings
+public sealed class RateLimitOptions : IValidatableObject
 {
     public const string Section = "RateLimit";
 
@@ -34,7 +36,7 @@ public sealed class RateLimitOptions : IValidatedSettings
     /// <summary>One more log-in attempt per caller address every this long.</summary>
     public TimeSpan LoginPerAddressReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
-    public IEnumerable<string> Problems()
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (name, value) in new[]
         {
@@ -45,7 +47,7 @@ public sealed class RateLimitOptions : IValidatedSettings
         {
             if (value < 1)
             {
-                yield return $"RateLimit:{name} must be at least 1.";
+                yield return new ValidationResult($"RateLimit:{name} must be at least 1.", [name]);
             }
         }
 
@@ -58,7 +60,7 @@ public sealed class RateLimitOptions : IValidatedSettings
         {
             if (value <= TimeSpan.Zero)
             {
-                yield return $"RateLimit:{name} must be above zero.";
+                yield return new ValidationResult($"RateLimit:{name} must be above zero.", [name]);
             }
         }
     }

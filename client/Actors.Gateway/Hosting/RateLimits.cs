@@ -12,7 +12,7 @@ internal static class RateLimits
 
     public static IServiceCollection AddActorsRateLimits(this IServiceCollection services)
     {
-        services.AddValidatedSettings<RateLimitOptions>(RateLimitOptions.Section);
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<GatewayMetrics>();
         services.AddRateLimiter(o =>

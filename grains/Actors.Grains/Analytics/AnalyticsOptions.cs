@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Grains.Analytics;
 
 /// <summary>Post-view aggregation in the silo. Bound from the "Analytics" section.</summary>
-public sealed class AnalyticsOptions
+public sealed class AnalyticsOptions : IValidatableObject
 {
     public const string Section = "Analytics";
 
@@ -14,5 +16,16 @@ public sealed class AnalyticsOptions
     /// <summary>Most distinct posts an aggregator holds while PostgreSQL is unreachable; beyond, new views are dropped.</summary>
     public int MaxPendingPosts { get; set; } = 100_000;
 
-    public bool IsValid() => FlushInterval > TimeSpan.Zero && MaxPendingPosts >= 1;
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (FlushInterval <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Analytics:FlushInterval must be above zero.", [nameof(FlushInterval)]);
+        }
+
+        if (MaxPendingPosts < 1)
+        {
+            yield return new ValidationResult("Analytics:MaxPendingPosts must be at least 1.", [nameof(MaxPendingPosts)]);
+        }
+    }
 }

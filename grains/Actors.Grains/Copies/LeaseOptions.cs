@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Grains.Copies;
 
 /// <summary>Leases of grain values to gateways' near caches. Bound from the "Leases" section.</summary>
-public sealed class LeaseOptions
+public sealed class LeaseOptions : IValidatableObject
 {
     public const string Section = "Leases";
 
@@ -13,5 +15,11 @@ public sealed class LeaseOptions
     /// </summary>
     public TimeSpan Length { get; set; } = TimeSpan.FromSeconds(30);
 
-    public bool IsValid() => Length >= TimeSpan.Zero && Length < TimeSpan.FromMinutes(1);
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Length < TimeSpan.Zero || Length >= TimeSpan.FromMinutes(1))
+        {
+            yield return new ValidationResult("Leases:Length must be at least zero and below one minute (Orleans' client drop timeout).", [nameof(Length)]);
+        }
+    }
 }

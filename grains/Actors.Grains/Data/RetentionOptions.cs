@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Grains.Data;
 
 /// <summary>How long finished bookkeeping rows are kept, and how they are purged. Bound from the "Retention" section.</summary>
-public sealed class RetentionOptions
+public sealed class RetentionOptions : IValidatableObject
 {
     public const string Section = "Retention";
 
@@ -23,7 +25,16 @@ public sealed class RetentionOptions
     /// <summary>Hourly view counts; never less than the trending window plus an hour, whatever this says.</summary>
     public TimeSpan ViewBuckets { get; set; } = TimeSpan.FromDays(2);
 
-    public bool IsValid() =>
-        Period > TimeSpan.Zero && BatchSize is >= 100 and <= 100_000
-        && ProcessedEvents > TimeSpan.Zero && IdempotencyKeys > TimeSpan.Zero && ViewBuckets > TimeSpan.Zero;
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Period <= TimeSpan.Zero || ProcessedEvents <= TimeSpan.Zero || IdempotencyKeys <= TimeSpan.Zero || ViewBuckets <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Retention:Period, ProcessedEvents, IdempotencyKeys and ViewBuckets must be above zero.", [nameof(Period), nameof(ProcessedEvents), nameof(IdempotencyKeys), nameof(ViewBuckets)]);
+        }
+
+        if (BatchSize is < 100 or > 100_000)
+        {
+            yield return new ValidationResult("Retention:BatchSize must be 100 to 100000.", [nameof(BatchSize)]);
+        }
+    }
 }

@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using MailKit.Security;
 
 namespace Actors.Grains.Email;
 
 /// <summary>How mail leaves the cluster. Bound from the "Email" section; the password is a secret.</summary>
-public sealed class EmailOptions
+public sealed class EmailOptions : IValidatableObject
 {
     public const string Section = "Email";
 
@@ -38,8 +39,36 @@ public sealed class EmailOptions
     /// <summary>SMTP connections kept open and reused per silo (keep-alive); also the most sends at once.</summary>
     public int MaxConnections { get; set; } = 4;
 
-    public bool IsValid() => SmtpPort is > 0 and <= 65535 && Timeout > TimeSpan.Zero && MaxConnections >= 1
-        && !string.IsNullOrWhiteSpace(From) && !string.IsNullOrWhiteSpace(PickupDirectory)
-        && ConfirmationLink.Contains("{token}", StringComparison.Ordinal)
-        && (string.IsNullOrEmpty(Username) || Security != SecureSocketOptions.None);
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SmtpPort is < 1 or > 65535)
+        {
+            yield return new ValidationResult("Email:SmtpPort must be a port number (1 to 65535).", [nameof(SmtpPort)]);
+        }
+
+        if (Timeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Email:Timeout must be above zero.", [nameof(Timeout)]);
+        }
+
+        if (MaxConnections < 1)
+        {
+            yield return new ValidationResult("Email:MaxConnections must be at least 1.", [nameof(MaxConnections)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(From) || string.IsNullOrWhiteSpace(PickupDirectory))
+        {
+            yield return new ValidationResult("Email:From and PickupDirectory must be set.", [nameof(From), nameof(PickupDirectory)]);
+        }
+
+        if (!ConfirmationLink.Contains("{token}", StringComparison.Ordinal))
+        {
+            yield return new ValidationResult("Email:ConfirmationLink must contain {token}.", [nameof(ConfirmationLink)]);
+        }
+
+        if (!string.IsNullOrEmpty(Username) && Security == SecureSocketOptions.None)
+        {
+            yield return new ValidationResult("Email:Security must not be None when Username is set (credentials only over TLS).", [nameof(Security)]);
+        }
+    }
 }

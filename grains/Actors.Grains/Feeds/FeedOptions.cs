@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Grains.Feeds;
 
 /// <summary>Home timelines, fan-out and trending. Bound from the "Feed" section.</summary>
-public sealed class FeedOptions
+public sealed class FeedOptions : IValidatableObject
 {
     public const string Section = "Feed";
 
@@ -61,18 +63,56 @@ public sealed class FeedOptions
     public int TrendingSize { get; set; } = 50;
 
     /// <summary>Settings that would make feeds misbehave are refused when the silo starts.</summary>
-    public bool IsValid() =>
-        FanOutLimit >= 1
-        && FanOutLinger >= TimeSpan.Zero && FanOutLinger <= TimeSpan.FromSeconds(1)
-        && TimelineLength is >= 100 and <= 10_000
-        && TimelineMaxAge > TimeSpan.Zero
-        && PostCopyTtl >= TimeSpan.Zero
-        && PostCopyCapacity >= 1
-        && AuthorCopyTtl >= TimeSpan.Zero
-        && AuthorCopyCapacity >= 1
-        && TrendingWindow > TimeSpan.Zero
-        && TrendingRefresh > TimeSpan.Zero
-        && TrendingMaxAge >= TrendingRefresh
-        && TrendingSize is >= 1 and <= 100
-        && TrendingViewWeight >= 0;
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (FanOutLimit < 1)
+        {
+            yield return new ValidationResult("Feed:FanOutLimit must be at least 1.", [nameof(FanOutLimit)]);
+        }
+
+        if (FanOutLinger < TimeSpan.Zero || FanOutLinger > TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("Feed:FanOutLinger must be between zero and one second.", [nameof(FanOutLinger)]);
+        }
+
+        if (TimelineLength is < 100 or > 10_000)
+        {
+            yield return new ValidationResult("Feed:TimelineLength must be 100 to 10000 (a page holds up to 100).", [nameof(TimelineLength)]);
+        }
+
+        if (TimelineMaxAge <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Feed:TimelineMaxAge must be above zero.", [nameof(TimelineMaxAge)]);
+        }
+
+        if (PostCopyTtl < TimeSpan.Zero || AuthorCopyTtl < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Feed:PostCopyTtl and AuthorCopyTtl must be zero or more.", [nameof(PostCopyTtl), nameof(AuthorCopyTtl)]);
+        }
+
+        if (PostCopyCapacity < 1 || AuthorCopyCapacity < 1)
+        {
+            yield return new ValidationResult("Feed:PostCopyCapacity and AuthorCopyCapacity must be at least 1.", [nameof(PostCopyCapacity), nameof(AuthorCopyCapacity)]);
+        }
+
+        if (TrendingWindow <= TimeSpan.Zero || TrendingRefresh <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Feed:TrendingWindow and TrendingRefresh must be above zero.", [nameof(TrendingWindow), nameof(TrendingRefresh)]);
+        }
+
+        if (TrendingMaxAge < TrendingRefresh)
+        {
+            yield return new ValidationResult("Feed:TrendingMaxAge must be at least TrendingRefresh.", [nameof(TrendingMaxAge)]);
+        }
+
+        if (TrendingSize is < 1 or > 100)
+        {
+            yield return new ValidationResult("Feed:TrendingSize must be 1 to 100.", [nameof(TrendingSize)]);
+        }
+
+        if (TrendingViewWeight < 0)
+        {
+            yield return new ValidationResult("Feed:TrendingViewWeight must be zero or more.", [nameof(TrendingViewWeight)]);
+        }
+    }
 }

@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Actors.Grains.Outbox;
 
 /// <summary>The outbox relay and its consumers. Bound from the "Outbox" section.</summary>
-public sealed class OutboxOptions
+public sealed class OutboxOptions : IValidatableObject
 {
     public const string Section = "Outbox";
 
@@ -44,14 +46,41 @@ public sealed class OutboxOptions
     /// </summary>
     public TimeSpan CompletionLinger { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    public bool IsValid() =>
-        BatchSize is >= 1 and <= 1000
-        && MaxInFlight >= BatchSize
-        && Lease > TimeSpan.Zero
-        && PollInterval > TimeSpan.Zero
-        && MaxFailures is >= 1 and <= 100
-        && RetryBaseDelay > TimeSpan.Zero
-        && RetryMaxDelay >= RetryBaseDelay
-        && Partitions is >= 1 and <= 1024
-        && CompletionLinger >= TimeSpan.Zero && CompletionLinger <= TimeSpan.FromSeconds(1);
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BatchSize is < 1 or > 1000)
+        {
+            yield return new ValidationResult("Outbox:BatchSize must be 1 to 1000.", [nameof(BatchSize)]);
+        }
+
+        if (MaxInFlight < BatchSize)
+        {
+            yield return new ValidationResult("Outbox:MaxInFlight must be at least BatchSize.", [nameof(MaxInFlight)]);
+        }
+
+        if (Lease <= TimeSpan.Zero || PollInterval <= TimeSpan.Zero || RetryBaseDelay <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Outbox:Lease, PollInterval and RetryBaseDelay must be above zero.", [nameof(Lease), nameof(PollInterval), nameof(RetryBaseDelay)]);
+        }
+
+        if (MaxFailures is < 1 or > 100)
+        {
+            yield return new ValidationResult("Outbox:MaxFailures must be 1 to 100.", [nameof(MaxFailures)]);
+        }
+
+        if (RetryMaxDelay < RetryBaseDelay)
+        {
+            yield return new ValidationResult("Outbox:RetryMaxDelay must be at least RetryBaseDelay.", [nameof(RetryMaxDelay)]);
+        }
+
+        if (Partitions is < 1 or > 1024)
+        {
+            yield return new ValidationResult("Outbox:Partitions must be 1 to 1024.", [nameof(Partitions)]);
+        }
+
+        if (CompletionLinger < TimeSpan.Zero || CompletionLinger > TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("Outbox:CompletionLinger must be between zero and one second.", [nameof(CompletionLinger)]);
+        }
+    }
 }
