@@ -49,6 +49,7 @@ internal static class Report
         var kestrel = Find(results, "hot profile read", "bare Kestrel", "closed");
         var redis = Find(results, "hot profile read", "Redis", "closed");
         var open = Find(results, "hot profile read", "gateway", "open");
+        var openKestrel = Find(results, "hot profile read", "bare Kestrel", "open");
         if (gateway is not null && redis is not null)
         {
             Target("hot profile read vs Redis cache-aside", "≥ 1.5x", $"{Ratio(gateway, redis):0.00}x", Ratio(gateway, redis) >= 1.5);
@@ -61,7 +62,9 @@ internal static class Report
 
         if (open is not null)
         {
-            Target($"hot profile read p99 at half of peak ({open.Mode})", "≤ 3 ms", $"{open.Percentile(99):0.00} ms", open.Percentile(99) <= 3);
+            // Bare Kestrel at the same rate is the floor this machine and load generator allow.
+            var floor = openKestrel is null ? "" : $" (bare Kestrel at the same rate: {openKestrel.Percentile(99):0.00} ms)";
+            Target($"hot profile read p99 at half of peak ({open.Mode})", "≤ 3 ms", $"{open.Percentile(99):0.00} ms{floor}", open.Percentile(99) <= 3);
         }
 
         if (findings.HitRatio is { } hitRatio)

@@ -71,6 +71,7 @@ internal sealed class Runner(BenchSettings settings)
             var half = Math.Max(100, Math.Round(hotGateway.RequestsPerSecond / 2 / 100) * 100);
             Console.WriteLine($"hot profile read, open loop at {half}/s ...");
             await Measure(results, Load.OpenLoopAsync("hot profile read", "gateway (near cache)", http, HotRead(settings.Gateway, "/api/users/"), half, duration));
+            await Measure(results, Load.OpenLoopAsync("hot profile read", "bare Kestrel (ceiling)", http, HotRead(settings.Baseline, "/kestrel/users/"), half, duration));
             await Measure(results, Load.OpenLoopAsync("hot profile read", "Redis cache-aside", http, HotRead(settings.Baseline, "/redis/users/"), half, duration));
             await Measure(results, Load.OpenLoopAsync("hot profile read", "PostgreSQL per request", http, HotRead(settings.Baseline, "/postgres/users/"), half, duration));
 
