@@ -20,44 +20,21 @@ public sealed class PostGrain(
     Database database, WritePath writes, Leasing leases, GrainMetrics metrics, SiloCopies copies, TimeProvider clock,
     ILogger<PostGrain> logger) : Grain, IPostGrain
 {
-    private readonly RowCache<Post> _row = new(clock);
-    private Holders? _holders;
+    private HeldRow<Post>? _held;
 
     private Guid Id => this.GetPrimaryKey();
 
-    /// <summary>
-    /// A later activation (here or on another silo) does not know this one's holders: they drop their
-    /// entries before it goes.
-    /// </summary>
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_holders is not null)
-        {
-            await _holders.RevokeAsync();
-        }
-    }
+    // An id with no post (never written, or deleted) keeps no activation.
+    private HeldRow<Post> Row => _held ??= new(clock, leases, metrics, LeaseKind.Post, Id,
+        () => database.ReadAsync("post.load", (connection, ct) => PostSql.LoadAsync(connection, Id, ct)), DeactivateOnIdle);
 
-    private Holders Holders => _holders ??= leases.For(LeaseKind.Post, Id);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Row.RevokeAsync();
 
-    public ValueTask<Post?> GetPost()
-    {
-        metrics.Read("post", _row.TryGet(out _));
-        return Current();
-    }
+    public ValueTask<Post?> GetPost() => Row.ReadAsync();
 
-    public async ValueTask<Leased<Post>> LeasePost(INearCache holder)
-    {
-        metrics.Read("post", _row.TryGet(out _));
-        var post = await Current();
-        return Holders.Lease(post, _row.TryGet(out _), holder);
-    }
+    public ValueTask<Leased<Post>> LeasePost(INearCache holder) => Row.LeaseAsync(holder);
 
-    public ValueTask<Cached<Post>> Peek()
-    {
-        var held = _row.TryGet(out var post);
-        metrics.Read("post", held);
-        return ValueTask.FromResult(new Cached<Post>(held, post));
-    }
+    public ValueTask<Cached<Post>> Peek() => ValueTask.FromResult(Row.Peek(post => post));
 
     public ValueTask<Post?> Prime(Post row)
     {
@@ -66,13 +43,13 @@ public sealed class PostGrain(
             throw new ArgumentException("The row is another post's.", nameof(row));
         }
 
-        _row.Prime(row);
-        return Current();
+        Row.Prime(row);
+        return Row.CurrentAsync();
     }
 
     public async ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency)
     {
-        if (_row.TryGet(out var existing) && existing is not null)
+        if (Row.TryGet(out var existing) && existing is not null)
         {
             return WriteResult.Refused<Post>(WriteStatus.Conflict, ErrorCodes.PostExists);
         }
@@ -97,7 +74,7 @@ public sealed class PostGrain(
                 : null,
             Unknown = () =>
             {
-                _row.Forget();
+                Row.Forget();
                 return GrainFactory.MayHaveChangedAsync(authorId, logger);
             },
             Apply = counters =>
@@ -108,7 +85,7 @@ public sealed class PostGrain(
                 }
 
                 var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
-                _row.Set(post);
+                Row.Set(post);
                 return WriteResult.Created(post);
             },
             Announce = counters => counters is null ? Task.CompletedTask : GrainFactory.CountersChangedAsync(authorId, counters, logger),
@@ -121,7 +98,7 @@ public sealed class PostGrain(
 
     private async ValueTask<WriteResult<Post>> ChangeLike(Guid userId, bool like)
     {
-        if (await Current() is null)
+        if (await Row.CurrentAsync() is null)
         {
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
         }
@@ -130,7 +107,7 @@ public sealed class PostGrain(
         var result = await writes.RunAsync(new GrainWrite<int?, WriteResult<Post>?>
         {
             Operation = like ? "post.like" : "post.unlike",
-            Holders = Holders,
+            Holders = Row.Holders,
             Statement = async (connection, ct) =>
             {
                 await using var command = like
@@ -144,22 +121,22 @@ public sealed class PostGrain(
                 : null,
             Unknown = () =>
             {
-                _row.Suspect();
+                Row.Suspect();
                 return Task.CompletedTask;
             },
             Apply = likes =>
             {
                 if (likes is not { } count)
                 {
-                    _row.Set(null);
+                    Row.Set(null);
                     return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
                 }
 
                 // A trusted row takes the committed count; a suspect one is reloaded below.
-                if (_row.TryGet(out var post) && post is not null)
+                if (Row.TryGet(out var post) && post is not null)
                 {
                     post = post with { LikeCount = count };
-                    _row.Set(post);
+                    Row.Set(post);
                     return WriteResult.Ok(post);
                 }
 
@@ -171,13 +148,13 @@ public sealed class PostGrain(
             return result;
         }
 
-        var reloaded = await Current();
+        var reloaded = await Row.CurrentAsync();
         return reloaded is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(reloaded);
     }
 
     public async ValueTask<WriteResult<Post>> Delete(Guid requesterId)
     {
-        var current = await Current();
+        var current = await Row.CurrentAsync();
         if (current is null)
         {
             return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound);
@@ -193,7 +170,7 @@ public sealed class PostGrain(
         return await writes.RunAsync(new GrainWrite<UserCounters?, WriteResult<Post>>
         {
             Operation = "post.delete",
-            Holders = Holders,
+            Holders = Row.Holders,
             Statement = (connection, ct) =>
             {
                 var command = Sql.Command(connection, PostSql.Delete,
@@ -204,13 +181,13 @@ public sealed class PostGrain(
             Announces = true,
             Unknown = () =>
             {
-                _row.Suspect();
+                Row.Suspect();
                 return GrainFactory.MayHaveChangedAsync(current.AuthorId, logger);
             },
             Apply = counters =>
             {
                 // Gone either way: deleted now, or already deleted outside this activation.
-                _row.Set(null);
+                Row.Set(null);
                 DeactivateOnIdle();
                 return counters is null ? WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.PostNotFound) : WriteResult.Ok(current);
             },
@@ -233,23 +210,4 @@ public sealed class PostGrain(
             return await reader.ReadAsync(ct) ? UserSql.ReadCounters(reader) : null;
         }
     }
-
-    // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.
-    private ValueTask<Post?> Current() =>
-        _row.TryGet(out var post) ? ValueTask.FromResult(post) : LoadCurrent();
-
-    // An id with no post (never written, or deleted) keeps no activation.
-    private async ValueTask<Post?> LoadCurrent()
-    {
-        var post = await _row.GetAsync(Load);
-        if (post is null)
-        {
-            DeactivateOnIdle();
-        }
-
-        return post;
-    }
-
-    private Task<Post?> Load() =>
-        database.ReadAsync("post.load", (connection, ct) => PostSql.LoadAsync(connection, Id, ct));
 }

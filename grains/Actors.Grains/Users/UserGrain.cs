@@ -21,44 +21,21 @@ public sealed partial class UserGrain(
     TimeProvider clock, ILogger<UserGrain> logger)
     : Grain, IUserGrain
 {
-    private readonly RowCache<UserProfile> _row = new(clock);
-    private Holders? _holders;
+    private HeldRow<UserProfile>? _held;
 
     private Guid Id => this.GetPrimaryKey();
 
-    /// <summary>
-    /// A later activation (here or on another silo) does not know this one's holders: they drop their
-    /// entries before it goes.
-    /// </summary>
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (_holders is not null)
-        {
-            await _holders.RevokeAsync();
-        }
-    }
+    // An id with no user keeps no activation: anyone can ask for any number of random ids.
+    private HeldRow<UserProfile> Row => _held ??= new(clock, leases, metrics, LeaseKind.User, Id,
+        () => database.ReadAsync("user.load", (connection, ct) => UserSql.LoadAsync(connection, Id, ct)), DeactivateOnIdle);
 
-    private Holders Holders => _holders ??= leases.For(LeaseKind.User, Id);
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => Row.RevokeAsync();
 
-    public ValueTask<UserProfile?> GetProfile()
-    {
-        metrics.Read("user", _row.TryGet(out _));
-        return Current();
-    }
+    public ValueTask<UserProfile?> GetProfile() => Row.ReadAsync();
 
-    public async ValueTask<Leased<UserProfile>> LeaseProfile(INearCache holder)
-    {
-        metrics.Read("user", _row.TryGet(out _));
-        var profile = await Current();
-        return Holders.Lease(profile, _row.TryGet(out _), holder);
-    }
+    public ValueTask<Leased<UserProfile>> LeaseProfile(INearCache holder) => Row.LeaseAsync(holder);
 
-    public ValueTask<Cached<AuthorSummary>> PeekAuthor()
-    {
-        var held = _row.TryGet(out var profile);
-        metrics.Read("user", held);
-        return ValueTask.FromResult(new Cached<AuthorSummary>(held, profile is null ? null : AuthorSummary.Of(profile)));
-    }
+    public ValueTask<Cached<AuthorSummary>> PeekAuthor() => ValueTask.FromResult(Row.Peek(AuthorSummary.Of));
 
     public async ValueTask<AuthorSummary?> Prime(UserProfile row)
     {
@@ -67,8 +44,8 @@ public sealed partial class UserGrain(
             throw new ArgumentException("The row is another user's.", nameof(row));
         }
 
-        _row.Prime(row);
-        return await Current() is { } profile ? AuthorSummary.Of(profile) : null;
+        Row.Prime(row);
+        return await Row.CurrentAsync() is { } profile ? AuthorSummary.Of(profile) : null;
     }
 
     public async ValueTask<WriteResult<DateTimeOffset>> RequestSignUp(NewUser user, byte[] secret, IdempotencyKey? idempotency)
@@ -132,7 +109,7 @@ public sealed partial class UserGrain(
             Refusal = Conflict<UserProfile>,
             Unknown = () =>
             {
-                _row.Forget();
+                Row.Forget();
                 return Task.CompletedTask;
             },
             Apply = created =>
@@ -146,7 +123,7 @@ public sealed partial class UserGrain(
                 // The row now holds exactly these values (all counters start at zero, version at one).
                 var profile = new UserProfile(Id, pending.Handle, pending.Email, pending.DisplayName, Bio: string.Empty, now, now, Version: 1,
                     new UserCounters(0, 0, 0, 0));
-                _row.Set(profile);
+                Row.Set(profile);
                 return WriteResult.Created(profile);
             },
         });
@@ -164,7 +141,7 @@ public sealed partial class UserGrain(
         // out to be behind the row, reload once and apply the edit to the row's version.
         for (var attempt = 0; ; attempt++)
         {
-            var current = await Current();
+            var current = await Row.CurrentAsync();
             if (current is null)
             {
                 return WriteResult.Refused<UserProfile>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
@@ -182,7 +159,7 @@ public sealed partial class UserGrain(
             }
 
             // The row changed outside this activation (or vanished): forget memory, load the truth.
-            _row.Forget();
+            Row.Forget();
             if (expectedVersion is not null || attempt > 0)
             {
                 return outcome;
@@ -198,7 +175,7 @@ public sealed partial class UserGrain(
         return writes.RunAsync(new GrainWrite<UserProfile?, WriteResult<UserProfile>>
         {
             Operation = "user.update",
-            Holders = Holders,
+            Holders = Row.Holders,
             Statement = async (connection, ct) =>
             {
                 await using var command = Sql.Command(connection, UserSql.Update,
@@ -213,7 +190,7 @@ public sealed partial class UserGrain(
             Refusal = Conflict<UserProfile>,
             Unknown = () =>
             {
-                _row.Suspect();
+                Row.Suspect();
                 return copies.ForgetAuthorEverywhereAsync(Id);
             },
             Apply = committed =>
@@ -224,9 +201,9 @@ public sealed partial class UserGrain(
                 }
 
                 // Counter notices interleave with this call: keep whichever snapshot is newest now.
-                var held = _row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;
+                var held = Row.TryGet(out var latest) && latest is not null ? latest.Counters : current.Counters;
                 var profile = KeepNewestCounters(committed, held);
-                _row.Set(profile);
+                Row.Set(profile);
                 return WriteResult.Ok(profile);
             },
             // Memory holds the edit first, so a silo asking again after forgetting gets the new name; and
@@ -246,7 +223,7 @@ public sealed partial class UserGrain(
             return WriteResult.Refused<UserCounters>(WriteStatus.Invalid, ErrorCodes.CannotFollowSelf);
         }
 
-        if (await Current() is not { } me)
+        if (await Row.CurrentAsync() is not { } me)
         {
             return WriteResult.Refused<UserCounters>(WriteStatus.NotFound, ErrorCodes.UserNotFound);
         }
@@ -255,7 +232,7 @@ public sealed partial class UserGrain(
         return await writes.RunAsync(new GrainWrite<FollowChange, WriteResult<UserCounters>>
         {
             Operation = follow ? "user.follow" : "user.unfollow",
-            Holders = Holders,
+            Holders = Row.Holders,
             Statement = async (connection, ct) =>
             {
                 await using var command = follow
@@ -265,7 +242,7 @@ public sealed partial class UserGrain(
             },
             Unknown = async () =>
             {
-                _row.Suspect();
+                Row.Suspect();
                 await GrainFactory.MayHaveChangedAsync(targetId, logger);
                 await GrainFactory.FollowsChangedAsync(Id, logger);
             },
@@ -281,7 +258,7 @@ public sealed partial class UserGrain(
                     KeepNewer(mine);
                 }
 
-                return WriteResult.Ok(_row.TryGet(out var current) && current is not null ? current.Counters : me.Counters);
+                return WriteResult.Ok(Row.TryGet(out var current) && current is not null ? current.Counters : me.Counters);
             },
             Announce = async change =>
             {
@@ -302,16 +279,16 @@ public sealed partial class UserGrain(
     {
         if (KeepNewer(counters))
         {
-            await Holders.RevokeAsync();
+            await Row.Holders.RevokeAsync();
         }
     }
 
     // Counter snapshots may arrive in any order: keep the newest by sequence.
     private bool KeepNewer(UserCounters counters)
     {
-        if (_row.TryGet(out var profile) && profile is not null && counters.Sequence > profile.Counters.Sequence)
+        if (Row.TryGet(out var profile) && profile is not null && counters.Sequence > profile.Counters.Sequence)
         {
-            _row.Set(profile with { Counters = counters });
+            Row.Set(profile with { Counters = counters });
             return true;
         }
 
@@ -320,8 +297,8 @@ public sealed partial class UserGrain(
 
     public async ValueTask Invalidate()
     {
-        _row.Suspect();
-        await Holders.RevokeAsync();
+        Row.Suspect();
+        await Row.Holders.RevokeAsync();
     }
 
     private static UserProfile KeepNewestCounters(UserProfile fromRow, UserCounters inMemory) =>
@@ -337,25 +314,6 @@ public sealed partial class UserGrain(
                 _ => ErrorCodes.UserExists,
             })
             : null;
-
-    // The row, from memory or loaded; writes use it too, and only callers' reads count as reads.
-    private ValueTask<UserProfile?> Current() =>
-        _row.TryGet(out var profile) ? ValueTask.FromResult(profile) : LoadCurrent();
-
-    // An id with no user keeps no activation: anyone can ask for any number of random ids.
-    private async ValueTask<UserProfile?> LoadCurrent()
-    {
-        var profile = await _row.GetAsync(Load);
-        if (profile is null)
-        {
-            DeactivateOnIdle();
-        }
-
-        return profile;
-    }
-
-    private Task<UserProfile?> Load() =>
-        database.ReadAsync("user.load", (connection, ct) => UserSql.LoadAsync(connection, Id, ct));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sign-up {UserId} requested; the account waits for its address to be confirmed")]
     private static partial void LogSignUpRequested(ILogger logger, Guid userId);
