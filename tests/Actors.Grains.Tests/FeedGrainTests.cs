@@ -258,7 +258,7 @@ public sealed class FeedGrainTests(ClusterFixture fixture)
         for (var i = 0; i < count; i++)
         {
             var id = Fresh.Id();
-            var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, $"post {i} by {author}", null);
+            var result = await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(id, $"post {i} by {author}", null);
             Assert.True(result.Succeeded);
             _created[id] = result.Value!.CreatedAt;
             ids.Add(id);

@@ -1,5 +1,6 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Actors.Testing;
 
 namespace Actors.Grains.Tests;
@@ -73,8 +74,8 @@ public sealed class LikeGrainTests(ClusterFixture fixture)
 
     private async Task<IPostGrain> NewPost(Guid author)
     {
-        var post = fixture.Grains.GetGrain<IPostGrain>(Fresh.Id());
-        await post.Create(author, "likeable", null);
-        return post;
+        var id = Fresh.Id();
+        await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(id, "likeable", null);
+        return fixture.Grains.GetGrain<IPostGrain>(id);
     }
 }

@@ -15,7 +15,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var author = await fixture.SignUpAsync();
         var id = Fresh.Id();
 
-        var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, "hello, world", null);
+        var result = await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(id, "hello, world", null);
 
         Assert.Equal(WriteStatus.Created, result.Status);
         Assert.Equal(result.Value, await fixture.Grains.GetGrain<IPostGrain>(id).GetPost());
@@ -32,7 +32,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var author = await fixture.SignUpAsync();
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, $"post {i}", null).AsTask()));
+            fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(Fresh.Id(), $"post {i}", null).AsTask()));
 
         Assert.Equal(50L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
         Assert.Equal(50, await Rows.ScalarAsync<int>(fixture.Db, "SELECT post_count FROM users WHERE id = $1", author));
@@ -45,9 +45,9 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var author = await fixture.SignUpAsync();
         var key = new IdempotencyKey($"posts:{author:N}", Guid.NewGuid().ToString(), [1, 2, 3]);
         var first = Fresh.Id();
-        await fixture.Grains.GetGrain<IPostGrain>(first).Create(author, "once", key);
+        await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(first, "once", key);
 
-        var second = await fixture.Grains.GetGrain<IPostGrain>(Fresh.Id()).Create(author, "once", key);
+        var second = await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(Fresh.Id(), "once", key);
 
         Assert.Equal((WriteStatus.Conflict, ErrorCodes.IdempotencyKeyInUse), (second.Status, second.ErrorCode));
         Assert.Equal(1L, await Rows.ScalarAsync<long>(fixture.Db, "SELECT count(*) FROM posts WHERE author_id = $1", author));
@@ -62,7 +62,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     {
         var id = Fresh.Id();
 
-        var result = await fixture.Grains.GetGrain<IPostGrain>(id).Create(Fresh.Id(), "orphan", null);
+        var result = await fixture.Grains.GetGrain<IUserGrain>(Fresh.Id()).CreatePost(id, "orphan", null);
 
         Assert.Equal((WriteStatus.NotFound, ErrorCodes.AuthorNotFound), (result.Status, result.ErrorCode));
         Assert.Null(await fixture.Grains.GetGrain<IPostGrain>(id).GetPost());
@@ -75,8 +75,8 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         var author = await fixture.SignUpAsync();
         var stranger = await fixture.SignUpAsync();
         var id = Fresh.Id();
+        await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(id, "short-lived", null);
         var post = fixture.Grains.GetGrain<IPostGrain>(id);
-        await post.Create(author, "short-lived", null);
 
         var refused = await post.Delete(stranger);
         Assert.Equal((WriteStatus.Forbidden, ErrorCodes.NotAuthor), (refused.Status, refused.ErrorCode));
@@ -103,7 +103,7 @@ public sealed class PostGrainTests(ClusterFixture fixture)
         for (var i = 0; i < 45; i++)
         {
             var id = Fresh.Id();
-            await fixture.Grains.GetGrain<IPostGrain>(id).Create(author, $"post {i}", null);
+            await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(id, $"post {i}", null);
             ids.Add(id);
         }
 

@@ -46,18 +46,21 @@ public sealed class ScaleOutTests(ITestOutputHelper output)
             .SingleOrDefault(h => h.SiloName.StartsWith("silo2-", StringComparison.Ordinal))?.SiloAddress) is not null, "the new silo an active host", Patience);
         var joined = clock.Elapsed;
 
-        // The load loop keeps creating posts: the first of the project's grains placed on the new silo.
-        await Poll.UntilAsync(async () => (await ProductGrainKeysAsync(management, added!)).Count > 0, "a grain activated on the new silo", Patience);
-        var firstActivation = clock.Elapsed;
-
-        // New grains after the join: some of them are placed on the new silo.
+        // New grains after the join (a post's grain activates on its first read): some are placed on the new silo.
         var author = data.Writers[0];
         var created = new List<Guid>();
         for (var i = 0; i < ActivationsAfterJoin; i++)
         {
             using var response = await author.PostJson("/api/posts", new { body = $"after the join {i}" });
-            created.Add((await response.Json(HttpStatusCode.Created)).GetProperty("id").GetGuid());
+            var id = (await response.Json(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+            using var read = await author.GetAsync($"/api/posts/{id}");
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            created.Add(id);
         }
+
+        // The first of the project's grains placed on the new silo.
+        await Poll.UntilAsync(async () => (await ProductGrainKeysAsync(management, added!)).Count > 0, "a grain activated on the new silo", Patience);
+        var firstActivation = clock.Elapsed;
 
         var onNewSilo = await ProductGrainKeysAsync(management, added!);
         var placed = created.Count(id => onNewSilo.Contains(id.ToString("N")));

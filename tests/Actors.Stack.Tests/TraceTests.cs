@@ -63,7 +63,7 @@ public sealed class TraceTests(ITestOutputHelper output)
         Assert.All(trace.Where(s => s != root), s => Assert.True(byId.ContainsKey(s.ParentSpanId), $"{s.Name} has a parent outside the trace"));
 
         // The statement's ancestry: silo grain span <- gateway's Orleans call <- the HTTP span.
-        var create = Assert.Single(trace, s => s.Name == "IPostGrain/Create" && s.Service == "actors-silo");
+        var create = Assert.Single(trace, s => s.Name == "IUserGrain/CreatePost" && s.Service == "actors-silo");
         var statement = Assert.Single(trace, s => s.Scope == "Npgsql" && s.ParentSpanId == create.SpanId);
         var ancestry = new List<ReceivedSpan>();
         for (var at = statement; at.ParentSpanId != caller; at = byId[at.ParentSpanId])

@@ -3,6 +3,7 @@ using Actors.Gateway.Auth;
 using Actors.Gateway.Caching;
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Posts;
+using Actors.Grains.Abstractions.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -77,7 +78,7 @@ internal static class PostsApi
             grains, http.Response, idempotency,
             create: async () =>
             {
-                var result = await grains.GetGrain<IPostGrain>(id).Create(caller, request.Body!, idempotency);
+                var result = await grains.GetGrain<IUserGrain>(caller).CreatePost(id, request.Body!, idempotency);
                 return (result.ErrorCode, result.Succeeded
                     ? TypedResults.Created($"/api/posts/{id}", PostResponse.From(result.Value!, PostField.All))
                     : Problems.Refused(result));

@@ -3,16 +3,13 @@ using Orleans.Concurrency;
 
 namespace Actors.Grains.Abstractions.Posts;
 
-/// <summary>One post, keyed by post id, held in memory and written through to PostgreSQL.</summary>
+/// <summary>
+/// One post, keyed by post id, held in memory and written through to PostgreSQL. Created by its author's
+/// grain (<see cref="Users.IUserGrain.CreatePost"/>); loaded on its first read.
+/// </summary>
 [Alias("actors.IPostGrain")]
 public interface IPostGrain : IGrainWithGuidKey
 {
-    /// <summary>
-    /// Creates the post, bumps the author's post count, queues PostCreated and records the idempotency
-    /// key if given, all in one transaction.
-    /// </summary>
-    ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency);
-
     /// <summary>The post, or null when it does not exist (or was deleted). Served from memory once active.</summary>
     [ReadOnly]
     ValueTask<Post?> GetPost();

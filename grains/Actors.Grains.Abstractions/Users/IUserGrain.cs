@@ -1,4 +1,5 @@
 using Actors.Grains.Abstractions.Leases;
+using Actors.Grains.Abstractions.Posts;
 using Orleans.Concurrency;
 
 namespace Actors.Grains.Abstractions.Users;
@@ -54,6 +55,13 @@ public interface IUserGrain : IGrainWithGuidKey
 
     /// <summary>This user stops following <paramref name="targetId"/>. Idempotent.</summary>
     ValueTask<WriteResult<UserCounters>> Unfollow(Guid targetId);
+
+    /// <summary>
+    /// This user writes post <paramref name="postId"/>: the post row, this user's post count, PostCreated
+    /// and the idempotency key if given, in one transaction. The author's grain writes it, so creating a
+    /// post activates no grain of its own; the post's grain loads the row on its first read.
+    /// </summary>
+    ValueTask<WriteResult<Post>> CreatePost(Guid postId, string body, IdempotencyKey? idempotency);
 
     /// <summary>
     /// Told by other writers (posts, follows) after they committed a counter change. Awaited by them, so

@@ -12,9 +12,9 @@ using Npgsql;
 namespace Actors.Grains.Posts;
 
 /// <summary>
-/// Holds one post in memory. Reads come from memory once loaded; create and delete commit first (post,
-/// author counter and outbox event in one statement), then change memory, then tell the author's grain
-/// its new counters.
+/// Holds one post in memory, loaded on its first read (its author's grain creates it). Likes and the
+/// deletion commit first (a deletion with the author's counter and outbox event in one statement), then
+/// change memory, then tell the author's grain its new counters.
 /// </summary>
 public sealed class PostGrain(
     Database database, WritePath writes, Leasing leases, GrainMetrics metrics, SiloCopies copies, TimeProvider clock,
@@ -45,51 +45,6 @@ public sealed class PostGrain(
 
         Row.Prime(row);
         return Row.CurrentAsync();
-    }
-
-    public async ValueTask<WriteResult<Post>> Create(Guid authorId, string body, IdempotencyKey? idempotency)
-    {
-        if (Row.TryGet(out var existing) && existing is not null)
-        {
-            return WriteResult.Refused<Post>(WriteStatus.Conflict, ErrorCodes.PostExists);
-        }
-
-        var now = Time.Now(clock);
-        var created = OutboxEntry.For(new PostCreated(Guid.CreateVersion7(), Id, authorId, now));
-        return await writes.RunAsync(new GrainWrite<UserCounters?, WriteResult<Post>>
-        {
-            Operation = "post.create",
-            Statement = (connection, ct) =>
-            {
-                var command = Sql.Command(connection, PostSql.Insert,
-                    Sql.Value("id", Id), Sql.Value("author_id", authorId), Sql.Value("body", body), Sql.Value("now", now));
-                created.AddParameters(command.Parameters);
-                command.Parameters.AddRange(IdempotencySql.Parameters(idempotency));
-                return ReadCounters(command, ct);
-            },
-            Announces = true,
-            Refusal = ex => Database.IsUniqueViolation(ex, out var constraint)
-                ? WriteResult.Refused<Post>(WriteStatus.Conflict,
-                    constraint == IdempotencySql.Constraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists)
-                : null,
-            Unknown = () =>
-            {
-                Row.Forget();
-                return GrainFactory.MayHaveChangedAsync(authorId, logger);
-            },
-            Apply = counters =>
-            {
-                if (counters is null)
-                {
-                    return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.AuthorNotFound);
-                }
-
-                var post = new Post(Id, authorId, body, now, LikeCount: 0, Version: 1);
-                Row.Set(post);
-                return WriteResult.Created(post);
-            },
-            Announce = counters => counters is null ? Task.CompletedTask : GrainFactory.CountersChangedAsync(authorId, counters, logger),
-        });
     }
 
     public ValueTask<WriteResult<Post>> AddLike(Guid userId) => ChangeLike(userId, like: true);
@@ -176,7 +131,7 @@ public sealed class PostGrain(
                 var command = Sql.Command(connection, PostSql.Delete,
                     Sql.Value("id", Id), Sql.Value("requester_id", requesterId), Sql.Value("now", now));
                 deleted.AddParameters(command.Parameters);
-                return ReadCounters(command, ct);
+                return UserSql.CountersAsync(command, ct);
             },
             Announces = true,
             Unknown = () =>
@@ -202,12 +157,4 @@ public sealed class PostGrain(
         });
     }
 
-    private static async Task<UserCounters?> ReadCounters(NpgsqlCommand command, CancellationToken ct)
-    {
-        await using (command)
-        {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? UserSql.ReadCounters(reader) : null;
-        }
-    }
 }

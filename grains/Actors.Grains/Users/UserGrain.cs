@@ -1,10 +1,12 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Events;
 using Actors.Grains.Abstractions.Leases;
+using Actors.Grains.Abstractions.Posts;
 using Actors.Grains.Abstractions.Users;
 using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Feeds.FanOut;
+using Actors.Grains.Posts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -271,6 +273,53 @@ public sealed partial class UserGrain(
                 {
                     await GrainFactory.CountersChangedAsync(targetId, theirs, logger);
                 }
+            },
+        });
+    }
+
+    public async ValueTask<WriteResult<Post>> CreatePost(Guid postId, string body, IdempotencyKey? idempotency)
+    {
+        if (Row.TryGet(out var known) && known is null)
+        {
+            return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.AuthorNotFound);
+        }
+
+        var now = Time.Now(clock);
+        var created = OutboxEntry.For(new PostCreated(Guid.CreateVersion7(), postId, Id, now));
+        return await writes.RunAsync(new GrainWrite<UserCounters?, WriteResult<Post>>
+        {
+            Operation = "post.create",
+            Statement = (connection, ct) =>
+            {
+                var command = Sql.Command(connection, PostSql.Insert,
+                    Sql.Value("id", postId), Sql.Value("author_id", Id), Sql.Value("body", body), Sql.Value("now", now));
+                created.AddParameters(command.Parameters);
+                command.Parameters.AddRange(IdempotencySql.Parameters(idempotency));
+                return UserSql.CountersAsync(command, ct);
+            },
+            Announces = true,
+            Refusal = ex => Database.IsUniqueViolation(ex, out var constraint)
+                ? WriteResult.Refused<Post>(WriteStatus.Conflict,
+                    constraint == IdempotencySql.Constraint ? ErrorCodes.IdempotencyKeyInUse : ErrorCodes.PostExists)
+                : null,
+            // The post count may have moved: reload it on next use.
+            Unknown = () =>
+            {
+                Row.Suspect();
+                return Task.CompletedTask;
+            },
+            Holders = Row.Holders,
+            Apply = counters =>
+            {
+                if (counters is null)
+                {
+                    // No such user: an id anyone may send keeps no activation.
+                    DeactivateOnIdle();
+                    return WriteResult.Refused<Post>(WriteStatus.NotFound, ErrorCodes.AuthorNotFound);
+                }
+
+                KeepNewer(counters);
+                return WriteResult.Created(new Post(postId, Id, body, now, LikeCount: 0, Version: 1));
             },
         });
     }

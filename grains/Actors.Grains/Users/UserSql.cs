@@ -97,6 +97,16 @@ internal static class UserSql
 
     public const string CounterColumns = "follower_count, following_count, post_count, stats_version";
 
+    /// <summary>Runs a statement that returns one user's counters (no row: no such user), and disposes it.</summary>
+    public static async Task<UserCounters?> CountersAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using (command)
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadCounters(reader) : null;
+        }
+    }
+
     public static async Task<UserProfile?> LoadAsync(NpgsqlConnection connection, Guid id, CancellationToken ct)
     {
         await using var command = Sql.Command(connection, SelectById, Sql.Value(id));
