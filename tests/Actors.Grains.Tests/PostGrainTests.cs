@@ -27,6 +27,22 @@ public sealed class PostGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Creating_a_post_activates_no_grain_for_it_until_its_first_read()
+    {
+        var author = await fixture.SignUpAsync();
+        var id = Fresh.Id();
+        var post = fixture.Grains.GetGrain<IPostGrain>(id);
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+
+        var created = await fixture.Grains.GetGrain<IUserGrain>(author).CreatePost(id, "no activation", null);
+
+        Assert.Equal(WriteStatus.Created, created.Status);
+        Assert.Equal(0, await management.GetGrainActivationCount((GrainReference)post));
+        Assert.Equal(created.Value, await post.GetPost());
+        Assert.Equal(1, await management.GetGrainActivationCount((GrainReference)post));
+    }
+
+    [Fact]
     public async Task Concurrent_posts_by_one_author_leave_counter_row_and_grain_equal_to_the_number_of_posts()
     {
         var author = await fixture.SignUpAsync();
