@@ -1,5 +1,6 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Analytics;
+using Actors.Grains.Cluster;
 using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Email;
@@ -36,11 +37,25 @@ public static class ServiceCollectionExtensions
             return builder.Build();
         });
         services.AddSingleton<Database>();
+        services.AddActorsMembershipFence();
         services.AddSingleton<WritePath>();
         services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Leasing>();
         services.AddSingleton<GrainMetrics>();
         services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>
+    /// The fence that keeps a silo the cluster declared dead from serving or acknowledging (options
+    /// "Fence"): checked on every grain call this silo takes and before every write is acknowledged.
+    /// </summary>
+    public static IServiceCollection AddActorsMembershipFence(this IServiceCollection services)
+    {
+        services.AddOptions<FenceOptions>().BindConfiguration(FenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MembershipFence>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MembershipFence>());
+        services.AddSingleton<IIncomingGrainCallFilter, FenceFilter>();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Actors.Gateway.Caching;
 using Actors.Grains.Abstractions.Leases;
 using Actors.Grains.Abstractions.Posts;
+using Microsoft.Extensions.Options;
 
 namespace Actors.Benchmarks;
 
@@ -11,16 +12,19 @@ namespace Actors.Benchmarks;
 /// </summary>
 internal static class NearCacheEntryProbe
 {
+    private static readonly SiloAddress Grantor = SiloAddress.New(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 11111), 1);
+
     public static async Task<double> BytesPerPostAsync(IClusterClient cluster, IReadOnlyList<Guid> ids)
     {
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new NearCacheMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        var entries = new LeasedEntries<Post>(LeaseKind.Post, ids.Count * 2, TimeProvider.System, metrics);
+        var grantors = new Grantors(Options.Create(new NearCacheOptions()), TimeProvider.System);
+        var entries = new LeasedEntries<Post>(LeaseKind.Post, ids.Count * 2, TimeProvider.System, metrics, grantors);
         foreach (var chunk in ids.Chunk(256))
         {
             await Task.WhenAll(chunk.Select(id => entries.GetAsync(id, cluster, async (c, key) =>
-                new Leased<Post>(await c.GetGrain<IPostGrain>(key).GetPost(), TimeSpan.FromMinutes(5))).AsTask()));
+                new Leased<Post>(await c.GetGrain<IPostGrain>(key).GetPost(), TimeSpan.FromMinutes(5), Grantor)).AsTask()));
         }
 
         var after = GC.GetTotalMemory(forceFullCollection: true);

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
+using System.Net;
 using Actors.Gateway.Caching;
 using Actors.Grains.Abstractions.Leases;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Actors.Stack.Tests;
@@ -11,13 +13,19 @@ public sealed class NearCacheEntriesTests : IDisposable
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
+    private static readonly SiloAddress Silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11111), 1);
+
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly FakeTimeProvider _clock = new();
     private readonly LeasedEntries<string> _entries;
     private int _leases;
 
-    public NearCacheEntriesTests() =>
-        _entries = new LeasedEntries<string>(LeaseKind.User, 100, _clock, new NearCacheMetrics(_services.GetRequiredService<IMeterFactory>()));
+    // Grantors vouched for far longer than any lease here, unless a test says otherwise.
+    public NearCacheEntriesTests() => _entries = Entries(TimeSpan.FromHours(1));
+
+    private LeasedEntries<string> Entries(TimeSpan grantorTrust) =>
+        new(LeaseKind.User, 100, _clock, new NearCacheMetrics(_services.GetRequiredService<IMeterFactory>()),
+            new Grantors(Options.Create(new NearCacheOptions { GrantorTrust = grantorTrust }), _clock));
 
     public void Dispose() => _services.Dispose();
 
@@ -55,7 +63,7 @@ public sealed class NearCacheEntriesTests : IDisposable
         {
             _leases++;
             _entries.Drop(key);
-            return ValueTask.FromResult(new Leased<string>(value, Lease));
+            return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
         });
         Assert.Equal("old", first); // this read started before the change: it may answer the old value
 
@@ -70,15 +78,45 @@ public sealed class NearCacheEntriesTests : IDisposable
         await _entries.GetAsync(id, "untrusted", (value, _) =>
         {
             _leases++;
-            return ValueTask.FromResult(new Leased<string>(value, TimeSpan.Zero));
+            return ValueTask.FromResult(new Leased<string>(value, TimeSpan.Zero, Silo));
         });
         Assert.Null(await _entries.GetAsync(id, (string?)null, (value, _) =>
         {
             _leases++;
-            return ValueTask.FromResult(new Leased<string>(value, Lease));
+            return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
         }));
         Assert.Equal("v", await _entries.GetAsync(id, "v", Grant));
         Assert.Equal(3, _leases);
+    }
+
+    [Fact]
+    public async Task An_entry_is_served_only_while_the_silo_that_granted_it_is_vouched_for()
+    {
+        var entries = Entries(TimeSpan.FromSeconds(1));
+        var id = Guid.NewGuid();
+        await entries.GetAsync(id, "v1", Grant);
+        _clock.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal("v1", await entries.GetAsync(id, "v2", Grant));
+        Assert.Equal(1, _leases);
+
+        // The grantor has not answered for the trust period (killed, frozen or cut off): its lease,
+        // though it runs for 29 s more, is not served; the grain is asked.
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal("v2", await entries.GetAsync(id, "v2", Grant));
+        Assert.Equal(2, _leases);
+    }
+
+    [Fact]
+    public async Task A_lease_that_names_no_grantor_is_not_kept()
+    {
+        var id = Guid.NewGuid();
+        await _entries.GetAsync(id, "v", (value, _) =>
+        {
+            _leases++;
+            return ValueTask.FromResult(new Leased<string>(value, Lease));
+        });
+        await _entries.GetAsync(id, "v", Grant);
+        Assert.Equal(2, _leases);
     }
 
     [Fact]
@@ -103,6 +141,6 @@ public sealed class NearCacheEntriesTests : IDisposable
     private ValueTask<Leased<string>> Grant(string? value, Guid id)
     {
         _leases++;
-        return ValueTask.FromResult(new Leased<string>(value, Lease));
+        return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
     }
 }

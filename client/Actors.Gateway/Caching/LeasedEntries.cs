@@ -7,7 +7,8 @@ namespace Actors.Gateway.Caching;
 /// <summary>
 /// Values of one kind leased from their grains, bounded (least recently used go first). An entry is
 /// served until its lease runs out, counted from before the lease was asked for, so it never outlives
-/// the grain's record of it; then the next read asks again.
+/// the grain's record of it, and only while the silo that granted it is vouched for (<see cref="Grantors"/>),
+/// so it never outlives that silo's membership of the cluster; then the next read asks again.
 /// </summary>
 /// <remarks>
 /// No resurrection: a fill read before a drop must not be installed after it. A fill takes its stripe's
@@ -24,11 +25,13 @@ internal sealed class LeasedEntries<T>
     private readonly long[] _generations = new long[Stripes];
     private readonly TimeProvider _clock;
     private readonly NearCacheMetrics _metrics;
+    private readonly Grantors _grantors;
     private readonly LeaseKind _kind;
 
-    public LeasedEntries(LeaseKind kind, int capacity, TimeProvider clock, NearCacheMetrics metrics)
+    public LeasedEntries(LeaseKind kind, int capacity, TimeProvider clock, NearCacheMetrics metrics, Grantors grantors)
     {
         _kind = kind;
+        _grantors = grantors;
         _clock = clock;
         _metrics = metrics;
         _entries = new ConcurrentLruBuilder<Guid, Entry>().WithCapacity(capacity).WithMetrics().Build();
@@ -40,7 +43,7 @@ internal sealed class LeasedEntries<T>
         var now = _clock.GetTimestamp();
         if (_entries.TryGet(id, out var entry))
         {
-            if (entry.Until > now)
+            if (entry.Until > now && entry.Grantor.VouchesAt(now))
             {
                 _metrics.Lookup(_kind, NearCacheMetrics.Hit);
                 return ValueTask.FromResult<T?>(entry.Value);
@@ -69,13 +72,14 @@ internal sealed class LeasedEntries<T>
         var stripe = Stripe(id);
         var before = Volatile.Read(ref _generations[stripe]);
         var leased = await lease(state, id).ConfigureAwait(false);
-        if (leased.Value is null || leased.Lease <= TimeSpan.Zero)
+        var grantor = _grantors.Answered(leased.Grantor, asked);
+        if (leased.Value is null || leased.Lease <= TimeSpan.Zero || grantor is null)
         {
             _entries.TryRemove(id);
             return leased.Value;
         }
 
-        var fresh = new Entry(leased.Value, asked + (long)(leased.Lease.TotalSeconds * _clock.TimestampFrequency));
+        var fresh = new Entry(leased.Value, asked + (long)(leased.Lease.TotalSeconds * _clock.TimestampFrequency), grantor);
         _entries.AddOrUpdate(id, fresh);
         if (Volatile.Read(ref _generations[stripe]) != before)
         {
@@ -88,10 +92,12 @@ internal sealed class LeasedEntries<T>
     private static int Stripe(Guid id) => (id.GetHashCode() & int.MaxValue) % Stripes;
 
     // A class, not a record: a fill removes exactly the entry it stored, compared by reference.
-    private sealed class Entry(T value, long until)
+    private sealed class Entry(T value, long until, Grantor grantor)
     {
         public T Value { get; } = value;
 
         public long Until { get; } = until;
+
+        public Grantor Grantor { get; } = grantor;
     }
 }

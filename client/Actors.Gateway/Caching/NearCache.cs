@@ -22,15 +22,15 @@ public sealed class NearCache : INearCache
 
     internal NearCache(
         IGrainFactory grains, GrainHandles<IUserGrain> users, GrainHandles<IPostGrain> posts, IOptions<NearCacheOptions> options,
-        TimeProvider clock, NearCacheMetrics metrics)
+        TimeProvider clock, NearCacheMetrics metrics, Grantors grantors)
     {
         _grains = grains;
         _users = users;
         _posts = posts;
         if (options.Value.Enabled)
         {
-            _profiles = new(LeaseKind.User, options.Value.UserCapacity, clock, metrics);
-            _postEntries = new(LeaseKind.Post, options.Value.PostCapacity, clock, metrics);
+            _profiles = new(LeaseKind.User, options.Value.UserCapacity, clock, metrics, grantors);
+            _postEntries = new(LeaseKind.Post, options.Value.PostCapacity, clock, metrics, grantors);
         }
     }
 

@@ -16,11 +16,24 @@ public sealed class NearCacheOptions : IValidatableObject
     /// <summary>Most posts held; the least recently used go first.</summary>
     public int PostCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// How long after a silo last answered this gateway the entries it leased are still served. Keep it
+    /// below the shortest time in which the cluster can declare a silo dead (see docs/architecture.md,
+    /// "A silo that dies"): a silo that stops answering then loses its entries here before any other
+    /// silo can take its grains over and acknowledge a change.
+    /// </summary>
+    public TimeSpan GrantorTrust { get; set; } = TimeSpan.FromMilliseconds(750);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (UserCapacity < 3)
         {
             yield return new ValidationResult("NearCache:UserCapacity must be at least 3.", [nameof(UserCapacity)]);
+        }
+
+        if (GrantorTrust < TimeSpan.FromMilliseconds(100))
+        {
+            yield return new ValidationResult("NearCache:GrantorTrust must be at least 100 ms.", [nameof(GrantorTrust)]);
         }
 
         if (PostCapacity < 3)

@@ -12,10 +12,13 @@ internal static class NearCacheSetup
     {
         services.AddOptions<NearCacheOptions>().BindConfiguration(NearCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<NearCacheMetrics>();
+        services.AddSingleton<Grantors>();
+        services.AddHostedService<GrantorVouching>();
         services.AddSingleton(sp => new NearCache(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<GrainHandles<IUserGrain>>(),
             sp.GetRequiredService<GrainHandles<IPostGrain>>(), sp.GetRequiredService<IOptions<NearCacheOptions>>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<NearCacheMetrics>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<NearCacheMetrics>(),
+            sp.GetRequiredService<Grantors>()));
         return services;
     }
 }

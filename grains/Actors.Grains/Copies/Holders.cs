@@ -5,12 +5,17 @@ namespace Actors.Grains.Copies;
 /// <summary>
 /// The gateways that hold one grain's value under a lease. A change is acknowledged only after
 /// <see cref="RevokeAsync"/>: each holder whose lease still runs has answered that it dropped the value,
-/// or its lease has run out. A holder that cannot be reached is waited out (a silo cannot tell a dead
-/// gateway from one cut off that still serves), unless Orleans says the client is gone for good. Grain
+/// or its lease has run out. A holder that cannot be reached is asked again (the message may have been
+/// routed through a silo that just died) until it answers or its lease runs out: a silo cannot tell a
+/// dead gateway from one cut off that still serves, unless Orleans says the client is gone for good. Grain
 /// turns call it one at a time, so it needs no lock.
 /// </summary>
 internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
 {
+    private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<INearCache, long> _until = [];
 
     /// <summary>
@@ -18,7 +23,7 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
     /// value and trusts it: a stale row served while the database is away is not kept.
     /// </summary>
     public Leased<T> Lease<T>(T? value, bool trusted, INearCache holder) =>
-        new(value, value is not null && trusted ? Grant(holder) : TimeSpan.Zero);
+        new(value, value is not null && trusted ? Grant(holder) : TimeSpan.Zero, leases.Grantor);
 
     /// <summary>Records <paramref name="holder"/> until its lease runs out; answers the lease's length.</summary>
     private TimeSpan Grant(INearCache holder)
@@ -61,29 +66,44 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
     private async Task TellAsync(INearCache holder, TimeSpan remaining)
     {
         var started = leases.Clock.GetTimestamp();
-        try
+        var pause = FirstPause;
+        for (var attempt = 1; ; attempt++)
         {
-            await holder.Drop(kind, id).WaitAsync(remaining, leases.Clock);
-            leases.Metrics.LeaseRevoked(kind, "confirmed");
-        }
-        catch (TimeoutException)
-        {
-            leases.Metrics.LeaseRevoked(kind, "expired");
-        }
-        catch (ClientNotAvailableException)
-        {
-            leases.Metrics.LeaseRevoked(kind, "gone");
-        }
-        catch (Exception ex) when (ex is OrleansException or OperationCanceledException)
-        {
-            leases.HolderUnreachable(kind, id, ex);
             var left = remaining - leases.Clock.GetElapsedTime(started);
-            if (left > TimeSpan.Zero)
+            if (left <= TimeSpan.Zero)
             {
-                await Task.Delay(left, leases.Clock);
+                leases.Metrics.LeaseRevoked(kind, "expired");
+                return;
             }
 
-            leases.Metrics.LeaseRevoked(kind, "expired");
+            try
+            {
+                // Each attempt is short: a message routed through a silo that just died is lost, not refused,
+                // and the next attempt travels through a live one.
+                await holder.Drop(kind, id).WaitAsync(left < AttemptTimeout ? left : AttemptTimeout, leases.Clock);
+                leases.Metrics.LeaseRevoked(kind, "confirmed");
+                return;
+            }
+            catch (ClientNotAvailableException)
+            {
+                leases.Metrics.LeaseRevoked(kind, "gone");
+                return;
+            }
+            catch (Exception ex) when (ex is OrleansException or OperationCanceledException or TimeoutException)
+            {
+                if (attempt == 1)
+                {
+                    leases.HolderRetried(kind, id, ex);
+                }
+
+                left = remaining - leases.Clock.GetElapsedTime(started);
+                if (left > TimeSpan.Zero)
+                {
+                    await Task.Delay(left < pause ? left : pause, leases.Clock);
+                }
+
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPause.Ticks));
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using Actors.Grains.Abstractions;
+using Actors.Grains.Cluster;
 using Actors.Grains.Outbox;
 using Npgsql;
 
@@ -11,7 +12,7 @@ namespace Actors.Grains.Data;
 /// gateways' near caches, silo copies, other grains' counters) is told, then the relay is woken, then the
 /// caller hears the reply.
 /// </summary>
-public sealed class WritePath(Database database, OutboxSignal outbox)
+public sealed class WritePath(Database database, OutboxSignal outbox, MembershipFence fence)
 {
     internal async Task<TReply> RunAsync<TRow, TReply>(GrainWrite<TRow, TReply> write)
     {
@@ -29,6 +30,10 @@ public sealed class WritePath(Database database, OutboxSignal outbox)
             await Task.WhenAll(write.Unknown(), write.Holders?.RevokeAsync() ?? Task.CompletedTask);
             throw;
         }
+
+        // Paused between the commit and here long enough to be declared dead: a new activation may hold
+        // this row by now, with holders this one does not know. Acknowledge nothing.
+        await fence.ConfirmAsync(afterCommit: true);
 
         // Memory and the revocation in one turn: a lease granted after it hands out the new value.
         var reply = write.Apply(row);

@@ -1,0 +1,159 @@
+using Actors.Grains.Abstractions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Actors.Grains.Cluster;
+
+/// <summary>
+/// Keeps a silo from serving or acknowledging anything once the cluster may have declared it dead. The
+/// silo reads the membership table every <see cref="FenceOptions.RefreshPeriod"/>; a read that started
+/// at t and shows this silo a member lets it serve until t + <see cref="FenceOptions.Window"/>. A call
+/// arriving later (the silo was paused: SIGSTOP, a long GC, a frozen VM) waits for a fresh read, and a
+/// silo that finds itself dead refuses it with <see cref="SiloFencedException"/>; Orleans then stops
+/// the process. Since the window is shorter than the fastest death declaration, a silo that answers a
+/// call at time t was a member at t.
+/// </summary>
+public sealed partial class MembershipFence(
+    IClusterMembershipService membership, ILocalSiloDetails silo, IOptions<FenceOptions> options, TimeProvider clock,
+    ILogger<MembershipFence> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly FenceOptions _options = options.Value;
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private long _confirmedUntil;
+    private volatile bool _storeAway;
+    private int _failures;
+    private Task? _refresh;
+
+    /// <summary>Whether this silo may serve now: confirmed a member recently, or the membership store is away.</summary>
+    public bool IsCurrent => _storeAway || clock.GetTimestamp() < Volatile.Read(ref _confirmedUntil);
+
+    /// <summary>
+    /// Returns when this silo may serve; throws <see cref="SiloFencedException"/> when a fresh read of the
+    /// membership table does not show it a member.
+    /// </summary>
+    /// <param name="afterCommit">The caller has committed a write it has not acknowledged yet.</param>
+    public async ValueTask ConfirmAsync(bool afterCommit)
+    {
+        if (IsCurrent)
+        {
+            return;
+        }
+
+        try
+        {
+            await RefreshAsync().WaitAsync(_options.StoreTimeout, clock);
+        }
+        catch (TimeoutException ex)
+        {
+            StoreAway(ex);
+        }
+
+        if (!IsCurrent)
+        {
+            throw new SiloFencedException($"Silo {silo.SiloAddress} is no longer a member of the cluster.") { OutcomeUnknown = afterCommit };
+        }
+    }
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(MembershipFence), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    public void Dispose() => _stopping.Dispose();
+
+    private Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping.Cancel();
+        return Task.CompletedTask;
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync().WaitAsync(_options.StoreTimeout, clock, stopping);
+                await Task.Delay(_options.RefreshPeriod, clock, stopping);
+            }
+            catch (TimeoutException ex)
+            {
+                StoreAway(ex);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    // One read at a time, shared by every caller that needs it.
+    private Task RefreshAsync()
+    {
+        lock (_gate)
+        {
+            return _refresh is { IsCompleted: false } running ? running : _refresh = ReadTableAsync();
+        }
+    }
+
+    private async Task ReadTableAsync()
+    {
+        var started = clock.GetTimestamp();
+        try
+        {
+            await membership.Refresh();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One failed read may be a blip (or the silo still starting); two in a row is the store away.
+            if (Interlocked.Increment(ref _failures) >= 2)
+            {
+                StoreAway(ex);
+            }
+
+            return;
+        }
+
+        Volatile.Write(ref _failures, 0);
+
+        var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
+        if (status is SiloStatus.Active or SiloStatus.ShuttingDown or SiloStatus.Stopping)
+        {
+            Volatile.Write(ref _confirmedUntil, started + (long)(_options.Window.TotalSeconds * clock.TimestampFrequency));
+            if (_storeAway)
+            {
+                _storeAway = false;
+                LogStoreBack(logger);
+            }
+        }
+        else
+        {
+            _storeAway = false;
+            Volatile.Write(ref _confirmedUntil, 0);
+            LogNotMember(logger, silo.SiloAddress, status);
+        }
+    }
+
+    private void StoreAway(Exception reason)
+    {
+        if (!_storeAway)
+        {
+            _storeAway = true;
+            LogStoreAway(logger, reason.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Silo {Silo} is {Status} in the membership table: it serves and acknowledges nothing more")]
+    private static partial void LogNotMember(ILogger logger, SiloAddress silo, SiloStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table cannot be read; serving on the last known view: {Reason}")]
+    private static partial void LogStoreAway(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The membership table can be read again")]
+    private static partial void LogStoreBack(ILogger logger);
+}
