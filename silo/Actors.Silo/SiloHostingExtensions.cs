@@ -1,6 +1,7 @@
 using System.Net;
 using Actors.Grains;
 using Actors.Grains.Abstractions;
+using Actors.Grains.Cluster;
 using Actors.ServiceDefaults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -22,13 +23,21 @@ public static class SiloHostingExtensions
         var configuration = builder.Configuration;
         builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section);
+        builder.Services.AddOptions<FailureDetectionOptions>().BindConfiguration(FailureDetectionOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         var silo = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        var detection = configuration.GetSection(FailureDetectionOptions.Section).Get<FailureDetectionOptions>() ?? new FailureDetectionOptions();
         var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         // Checked here so a missing setting stops the silo at start with its name, not at first use.
         _ = RequiredConnectionString(configuration, "Postgres");
         var redis = RequiredConnectionString(configuration, "Redis");
 
         builder.Services.AddActorsStorage(configuration);
+        // The fence's argument holds only while its window is shorter than any death declaration.
+        builder.Services.AddOptions<FenceOptions>().Validate(
+            fence => fence.Window < detection.ShortestDeclaration,
+            $"Fence:Window must stay below the shortest death declaration, {detection.ShortestDeclaration} "
+            + "((FailureDetection:MissedProbesLimit - 1) x FailureDetection:ProbeTimeout).");
         builder.Services.AddActorsFeeds();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = silo.ShutdownTimeout);
 
@@ -42,6 +51,16 @@ public static class SiloHostingExtensions
             orleans.Configure<SiloOptions>(o => o.SiloName = silo.Name ?? $"{Environment.MachineName}-{silo.SiloPort}");
             orleans.ConfigureEndpoints(IPAddress.Parse(silo.AdvertisedIP), silo.SiloPort, silo.GatewayPort, silo.ListenOnAnyAddress);
             orleans.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+            orleans.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = detection.ProbeTimeout;
+                o.MinProbeTimeout = detection.ProbeTimeout;
+                o.MaxProbeTimeout = 2 * detection.ProbeTimeout;
+                o.NumMissedProbesLimit = detection.MissedProbesLimit;
+                o.NumVotesForDeathDeclaration = detection.VotesForDeath;
+                o.EnableIndirectProbes = true;
+                o.EnableConnectionLivenessCheck = detection.ConnectionLivenessCheck;
+            });
             orleans.UseActorsClusterTls(builder.Configuration);
             orleans.Configure<GrainCollectionOptions>(o =>
             {
