@@ -8,7 +8,7 @@
 #   deploy/local/silo.sh list            the running silos
 #
 # A new silo joins through Redis and takes new activations at once; the gateway sends it calls once it
-# re-reads the silo list (Gateway__GatewayListRefreshPeriod, 10 s). A removed silo hands its grains
+# re-reads the silo list (Gateway__GatewayListRefreshPeriod, 2 s). A removed silo hands its grains
 # back: their next call activates them on another silo. Variables you exported for up.sh (Email__*,
 # Logging__*, ...) must be exported here too; the cluster, database and ports come from the running stack.
 set -euo pipefail

@@ -15,7 +15,7 @@ internal static class AvatarsApi
 
     public static IEndpointRouteBuilder MapAvatarsApi(this IEndpointRouteBuilder endpoints)
     {
-        var avatars = endpoints.MapGroup("/api/users/{id}/avatar").WithTags("Users").WithCommonProblems().BindsInput();
+        var avatars = endpoints.MapGroup("/api/users/{id}/avatar").WithTags("Users").WithCommonProblems().BindsInput().FailsOver();
         avatars.MapPut("/", PutAvatar).RequireAuthorization().WithName("PutAvatar")
             .WithSummary("Upload your avatar (PNG, JPEG or WebP as the raw body); thumbnails are made in the background.")
             .WithDescription(Problems.Describe("Answers 202 once the upload is stored.",

@@ -13,7 +13,7 @@ internal static class FeedsApi
 
     public static IEndpointRouteBuilder MapFeedsApi(this IEndpointRouteBuilder endpoints)
     {
-        var feeds = endpoints.MapGroup("/api").WithTags("Feeds").WithCommonProblems().BindsInput();
+        var feeds = endpoints.MapGroup("/api").WithTags("Feeds").WithCommonProblems().BindsInput().FailsOver();
         feeds.MapGet("/feed", GetFeed).RequireAuthorization().WithName("GetFeed")
             .WithSummary("The caller's home timeline: newest posts of the people they follow, with authors.")
             .WithDescription(Problems.Describe("Keyset-paginated (?limit=1..100, ?cursor=), post fields projectable (?fields=); the author is always "

@@ -15,8 +15,9 @@ internal static class PostsApi
 
     public static IEndpointRouteBuilder MapPostsApi(this IEndpointRouteBuilder endpoints)
     {
-        var posts = endpoints.MapGroup("/api/posts").WithTags("Posts").WithCommonProblems().BindsInput();
-        posts.MapPost("/", CreatePost).RequireAuthorization().WithName("CreatePost").WithSummary("Publish a post as the caller.")
+        var posts = endpoints.MapGroup("/api/posts").WithTags("Posts").WithCommonProblems().BindsInput().FailsOver();
+        // The post's id is fixed for the request: a second run creates nothing new (see CreatePost).
+        posts.MapPost("/", CreatePost).WithMetadata(new Failover.RetrySafe()).RequireAuthorization().WithName("CreatePost").WithSummary("Publish a post as the caller.")
             .WithDescription(Problems.Describe("Honours Idempotency-Key.",
                 Problems.ValidationFailed, Problems.BadRequestCode, Problems.Unauthorized, Problems.InvalidIdempotencyKey, Problems.IdempotencyKeyReused))
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -73,12 +74,22 @@ internal static class PostsApi
         CacheHeaders.NoStore(http.Response);
         var caller = Caller(http);
         var idempotency = key is null ? null : new IdempotencyKey($"posts:{caller:N}", key, Idempotency.Fingerprint(request.Body));
-        var id = Guid.CreateVersion7();
+        // Fixed for the request, so that when the cluster loses a silo mid-call and the gateway runs this
+        // handler again, the post's own key keeps it from being created twice: an Idempotency-Key the
+        // gateway adds by itself, at no cost.
+        var id = Failover.Once(http, "actors.post.id", Guid.CreateVersion7);
         return await Idempotency.CreateOnceAsync<Results<Created<PostResponse>, ValidationProblem, ProblemHttpResult>>(
             grains, http.Response, idempotency,
             create: async () =>
             {
                 var result = await grains.GetGrain<IUserGrain>(caller).CreatePost(id, request.Body!, idempotency);
+                if (result.ErrorCode == ErrorCodes.PostExists && Failover.IsRepeat(http)
+                    && await grains.GetGrain<IPostGrain>(id).GetPost() is { } earlier && earlier.AuthorId == caller && earlier.Body == request.Body)
+                {
+                    // The earlier run created it; its answer was lost with the silo.
+                    return (null, TypedResults.Created($"/api/posts/{id}", PostResponse.From(earlier, PostField.All)));
+                }
+
                 return (result.ErrorCode, result.Succeeded
                     ? TypedResults.Created($"/api/posts/{id}", PostResponse.From(result.Value!, PostField.All))
                     : Problems.Refused(result));
@@ -122,7 +133,10 @@ internal static class PostsApi
         }
 
         var result = await grain.Delete(Caller(http));
-        return result.Succeeded ? TypedResults.NoContent() : Problems.Refused(result);
+        // Gone on a second run: the first one deleted it (only its author can), and lost its answer.
+        return result.Succeeded || (result.ErrorCode == ErrorCodes.PostNotFound && Failover.IsRepeat(http))
+            ? TypedResults.NoContent()
+            : Problems.Refused(result);
     }
 
     // These endpoints require authorization, and the gateway signs only tokens whose subject is a user id.

@@ -8,8 +8,9 @@ internal static class SessionsApi
 {
     public static IEndpointRouteBuilder MapSessionsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGroup("/api/sessions").WithTags("Sessions").WithCommonProblems()
-            .MapPost("/", LogIn).WithName("LogIn").WithSummary("Exchange email and password for a bearer token.")
+        endpoints.MapGroup("/api/sessions").WithTags("Sessions").WithCommonProblems().FailsOver()
+            // Logging in changes nothing a second run could double.
+            .MapPost("/", LogIn).WithMetadata(new Failover.RetrySafe()).WithName("LogIn").WithSummary("Exchange email and password for a bearer token.")
             .WithDescription(Problems.Describe("Attempts per account and per caller address are throttled; password checks beyond what the gateway "
                 + "can hash at once are shed.",
                 Problems.ValidationFailed, Problems.InvalidCredentials, Problems.RateLimited, Problems.ServerBusy))

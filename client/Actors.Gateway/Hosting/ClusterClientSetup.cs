@@ -21,6 +21,8 @@ internal static partial class ClusterClientSetup
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(typeof(GrainHandles<>));
+        builder.Services.AddSingleton<GatewayConnections>();
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayConnections>());
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -32,6 +34,7 @@ internal static partial class ClusterClientSetup
             client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = gateway.GatewayListRefreshPeriod);
             client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
+            client.AddOutgoingGrainCallFilter<LostCallFilter>();
             client.UseActorsClusterTls(configuration);
             client.AddActivityPropagation();
             // Post views travel to the silos' aggregators on a stream.

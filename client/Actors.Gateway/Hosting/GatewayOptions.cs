@@ -10,8 +10,17 @@ public sealed class GatewayOptions : IValidatableObject
     /// <summary>How long a grain call may take before the request fails with 503.</summary>
     public TimeSpan GrainCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the list of silo gateways is re-read from Redis, so silos that join are used soon.</summary>
-    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a request whose grain call failed because the cluster lost a silo is held and run again
+    /// (when that is safe) while the cluster declares the silo dead and moves its grains; then 503.
+    /// </summary>
+    public TimeSpan FailoverWindow { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>
+    /// How often the list of silo gateways is re-read from Redis, so silos that join are used soon, and
+    /// connections to a silo declared dead (a frozen one keeps them open) are closed soon.
+    /// </summary>
+    public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Compress JSON responses here; turn off when a proxy in front already does.</summary>
     public bool EnableCompression { get; set; } = true;
@@ -60,6 +69,11 @@ public sealed class GatewayOptions : IValidatableObject
         if (GrainCallTimeout <= TimeSpan.Zero)
         {
             yield return new ValidationResult("Gateway:GrainCallTimeout must be above zero.", [nameof(GrainCallTimeout)]);
+        }
+
+        if (FailoverWindow < TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Gateway:FailoverWindow must be zero or more.", [nameof(FailoverWindow)]);
         }
 
         if (GatewayListRefreshPeriod <= TimeSpan.Zero)

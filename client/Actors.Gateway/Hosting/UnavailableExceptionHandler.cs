@@ -9,7 +9,8 @@ namespace Actors.Gateway.Hosting;
 
 /// <summary>
 /// Turns "a dependency is down" into 503 with Retry-After: the database (reported by grains) or the
-/// cluster itself (no silo reachable, call timed out), or this gateway shedding load it cannot take
+/// cluster itself (any <see cref="ClusterFailures"/>: no silo reachable, a silo lost mid-call, no answer
+/// in time, a call that could not be placed), or this gateway shedding load it cannot take
 /// (<see cref="ServerBusyException"/>). Anything else is a genuine 500.
 /// </summary>
 internal sealed partial class UnavailableExceptionHandler(
@@ -21,9 +22,7 @@ internal sealed partial class UnavailableExceptionHandler(
         {
             StoreUnavailableException => Problems.DatabaseUnavailable,
             ServerBusyException => Problems.ServerBusy,
-            // No silo reachable, a silo gone mid-call, or no answer in time. Other Orleans errors are bugs.
-            OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
-                => Problems.ClusterUnavailable,
+            _ when ClusterFailures.Is(exception, httpContext) => Problems.ClusterUnavailable,
             _ => null,
         };
         if (code is null)
@@ -42,7 +41,7 @@ internal sealed partial class UnavailableExceptionHandler(
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Temporarily unavailable; retry later.",
-                Detail = OutcomeUnknown(httpContext.Request, exception)
+                Detail = OutcomeUnknown(httpContext, exception)
                     ? "The change may or may not have been saved: retry with the same Idempotency-Key, or read before retrying."
                     : null,
                 Extensions = { ["code"] = code },
@@ -51,13 +50,14 @@ internal sealed partial class UnavailableExceptionHandler(
     }
 
     /// <summary>
-    /// Whether a change may have been made: the database said so, or a write's grain call ran out of
-    /// time or lost its silo after it was sent (the grain may have committed before the answer was lost).
+    /// Whether a change may have been made: the database said so, or a write's grain call failed in a way
+    /// that does not prove it never ran (the grain may have committed before the answer was lost).
     /// </summary>
-    private static bool OutcomeUnknown(HttpRequest request, Exception exception) => exception switch
+    private static bool OutcomeUnknown(HttpContext http, Exception exception) => exception switch
     {
         StoreUnavailableException store => store.OutcomeUnknown,
-        TimeoutException or SiloUnavailableException => !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method),
+        _ when ClusterFailures.Is(exception, http) => !ClusterFailures.NotRun(exception, http)
+            && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method),
         _ => false,
     };
 
