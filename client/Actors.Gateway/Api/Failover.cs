@@ -16,7 +16,7 @@ internal static class Failover
 {
     private const string AttemptKey = "actors.failover.attempt";
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(800);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Marks an endpoint whose handler may run twice for one request with the same outcome.</summary>
     public sealed class RetrySafe;
