@@ -16,5 +16,13 @@ if (args is ["background", ..])
         background["Auth:SigningKey"]!).RunAsync();
 }
 
+if (args is ["failover", ..])
+{
+    var failover = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args[1..]).Build();
+    return await new FailoverBenchmark(BenchSettings.From(failover),
+        TimeSpan.FromSeconds(double.Parse(failover["SoakSeconds"] ?? "600", System.Globalization.CultureInfo.InvariantCulture)),
+        failover["SiloDll"]!, failover["GatewayDll"]!, failover["Auth:SigningKey"]!).RunAsync();
+}
+
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
 return await new Runner(BenchSettings.From(configuration)).RunAsync();

@@ -15,6 +15,11 @@
 #   recreated) measure sign-up with welcome emails to a 200 ms SMTP server against no email at all,
 #   taking turns; then the outbox drain rate, and silo memory (a full collection on every silo every
 #   30 s) over a sustained run of reads plus 100 posts/s (SOAK_SECONDS, default 900).
+#        tests/benchmarks/bench.sh [warm-up seconds (default 10)] [connections (default 64)] failover
+#   failover: a stack of its own (three silos 8281-8283 and a gateway on 8098, database actors_failover,
+#   recreated) under the 90/10 mix: a soak at full load with no kill (SOAK_SECONDS, default 600), which
+#   must see no silo declared dead, then silo 0 killed with SIGKILL; errors, latency in the 10 s after
+#   against the 10 s before, time to the death declaration and until the rate is back to 90%.
 set -euo pipefail
 . "$(dirname "$0")/../../deploy/local/lib.sh"
 
@@ -39,6 +44,16 @@ if [ "$ONLY" = background ]; then
   exec env ConnectionStrings__Postgres="$(postgres_connection_string actors_background)" ConnectionStrings__Redis="$(redis_connection_string)" \
     ConnectionStrings__PostgresNoEmail="$(postgres_connection_string actors_background_off)" \
     Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$BENCH_DLL" background --Seconds "$SECONDS_PER_RUN" --SoakSeconds "${SOAK_SECONDS:-900}" \
+    --SiloDll "$SILO_DLL" --GatewayDll "$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll" \
+    --Results "$ACTORS_ROOT/tests/benchmarks/results"
+fi
+if [ "$ONLY" = failover ]; then
+  SILO_DLL="$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll"
+  ensure_database actors_failover fresh
+  ConnectionStrings__Postgres="$(postgres_connection_string actors_failover)" dotnet "$SILO_DLL" migrate >/dev/null
+  exec env ConnectionStrings__Postgres="$(postgres_connection_string actors_failover)" ConnectionStrings__Redis="$(redis_connection_string)" \
+    Auth__SigningKey="$AUTH_SIGNING_KEY" dotnet "$ACTORS_ROOT/tests/Actors.Benchmarks/bin/$CONFIGURATION/net10.0/Actors.Benchmarks.dll" failover \
+    --WarmUpSeconds "$SECONDS_PER_RUN" --Connections "$CONNECTIONS" --SoakSeconds "${SOAK_SECONDS:-600}" \
     --SiloDll "$SILO_DLL" --GatewayDll "$ACTORS_ROOT/client/Actors.Gateway/bin/$CONFIGURATION/net10.0/Actors.Gateway.dll" \
     --Results "$ACTORS_ROOT/tests/benchmarks/results"
 fi
