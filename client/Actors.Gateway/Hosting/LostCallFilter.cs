@@ -18,15 +18,22 @@ internal sealed class LostCallFilter(GatewayConnections connections) : IOutgoing
 
     private async Task RaceAsync(IOutgoingGrainCallContext context)
     {
-        var lost = connections.NextLoss;
-        var call = context.Invoke();
-        if (await Task.WhenAny(call, lost).ConfigureAwait(false) != call)
+        var (id, lost) = connections.Waiting();
+        try
         {
-            // Observed, so a late failure of the abandoned call is not an unobserved task exception.
-            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            throw new GatewayLostException($"A gateway connection was lost while {context.InterfaceMethod?.Name} waited for its answer.");
-        }
+            var call = context.Invoke();
+            if (!call.IsCompleted && await Task.WhenAny(call, lost).ConfigureAwait(false) != call)
+            {
+                // Observed, so a late failure of the abandoned call is not an unobserved task exception.
+                _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                throw new GatewayLostException($"A gateway connection was lost while {context.InterfaceMethod?.Name} waited for its answer.");
+            }
 
-        await call.ConfigureAwait(false);
+            await call.ConfigureAwait(false);
+        }
+        finally
+        {
+            connections.Done(id);
+        }
     }
 }
