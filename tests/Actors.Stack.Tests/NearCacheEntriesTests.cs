@@ -23,9 +23,11 @@ public sealed class NearCacheEntriesTests : IDisposable
     // Grantors vouched for far longer than any lease here, unless a test says otherwise.
     public NearCacheEntriesTests() => _entries = Entries(TimeSpan.FromHours(1));
 
-    private LeasedEntries<string> Entries(TimeSpan grantorTrust) =>
+    private LeasedEntries<string> Entries(TimeSpan grantorTrust, Grantors? grantors = null) =>
         new(LeaseKind.User, 100, _clock, new NearCacheMetrics(_services.GetRequiredService<IMeterFactory>()),
-            new Grantors(Options.Create(new NearCacheOptions { GrantorTrust = grantorTrust }), _clock));
+            grantors ?? Grantors(grantorTrust));
+
+    private Grantors Grantors(TimeSpan trust) => new(Options.Create(new NearCacheOptions { GrantorTrust = trust }), _clock);
 
     public void Dispose() => _services.Dispose();
 
@@ -104,6 +106,35 @@ public sealed class NearCacheEntriesTests : IDisposable
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal("v2", await entries.GetAsync(id, "v2", Grant));
         Assert.Equal(2, _leases);
+    }
+
+    [Fact]
+    public async Task Once_its_grantor_could_not_tell_this_gateway_of_a_change_nothing_it_granted_is_served()
+    {
+        var grantors = Grantors(TimeSpan.FromHours(1));
+        var entries = Entries(TimeSpan.Zero, grantors);
+        var id = Guid.NewGuid();
+        await entries.GetAsync(id, "old", Grant);
+        grantors.Reset(grantors.Known.Single(), missed: 1);
+        Assert.Equal("new", await entries.GetAsync(id, "new", Grant));
+        Assert.Equal(2, _leases);
+    }
+
+    [Fact]
+    public async Task A_fill_answered_across_its_grantors_reset_is_not_kept()
+    {
+        var grantors = Grantors(TimeSpan.FromHours(1));
+        var entries = Entries(TimeSpan.Zero, grantors);
+        await entries.GetAsync(Guid.NewGuid(), "other", Grant);
+        var id = Guid.NewGuid();
+        await entries.GetAsync(id, "old", (value, _) =>
+        {
+            _leases++;
+            grantors.Reset(grantors.Known.Single(), missed: 1);
+            return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
+        });
+        Assert.Equal("new", await entries.GetAsync(id, "new", Grant));
+        Assert.Equal(3, _leases);
     }
 
     [Fact]

@@ -103,16 +103,14 @@ public sealed class NearCacheTests
     }
 
     [Fact]
-    public async Task A_write_waits_at_most_the_lease_for_a_holder_that_cannot_answer_which_then_serves_no_entry_past_it()
+    public async Task A_write_waits_for_a_holder_that_cannot_answer_only_until_it_distrusts_the_silo_and_it_then_serves_no_old_entry()
     {
-        var lease = TimeSpan.FromSeconds(4);
         await using var stack = await Deployment.StartAsync(silos: 2,
-            siloSettings: new Dictionary<string, string> { ["Leases__Length"] = "00:00:04" });
+            siloSettings: new Dictionary<string, string> { ["Leases__Length"] = "00:00:20" });
         var (holder, holderHttp) = await stack.StartExtraGatewayProcessAsync();
         var (id, client, _) = await stack.NewUserAsync();
         using var edit = await client.PatchJson($"/api/users/{id}", new { displayName = "before" });
         edit.EnsureSuccessStatusCode();
-        var leasedFrom = Stopwatch.GetTimestamp();
         Assert.Equal("before", await DisplayName(holderHttp, id));
 
         // The holder stops answering (frozen, as by a long pause or a partition): its connections stay open.
@@ -123,17 +121,21 @@ public sealed class NearCacheTests
             using var change = await client.PatchJson($"/api/users/{id}", new { displayName = "after" });
             writing.Stop();
             Assert.Equal(HttpStatusCode.OK, change.StatusCode);
-            Assert.True(writing.Elapsed < lease + TimeSpan.FromSeconds(2), $"the write took {writing.Elapsed}");
-            Assert.True(Stopwatch.GetElapsedTime(leasedFrom) >= lease - TimeSpan.FromMilliseconds(100),
-                $"acknowledged {Stopwatch.GetElapsedTime(leasedFrom)} after the lease was asked for, before it ran out");
+            // One revocation attempt (1 s), then the holder's trust in the silo (0.75 s): far from the 20 s lease.
+            Assert.True(writing.Elapsed < TimeSpan.FromSeconds(5), $"the write took {writing.Elapsed}");
         }
         finally
         {
             await holder.SignalAsync("CONT");
         }
 
-        // Its lease has run out: the first read it serves is the new value, not its entry.
-        Assert.Equal("after", await DisplayName(holderHttp, id));
+        // Its lease runs for many seconds more, but the silo no longer vouches for itself to it, also once
+        // the holder asks it again: every read it serves from now on is the new value, never its entry.
+        var reading = Stopwatch.StartNew();
+        while (reading.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Assert.Equal("after", await DisplayName(holderHttp, id));
+        }
     }
 
     private static async Task<string> DisplayName(HttpClient http, Guid id)

@@ -5,12 +5,15 @@ namespace Actors.Gateway.Caching;
 /// gave to a call asked at time t vouches for it until t plus the trust period. Entries it granted are
 /// served only while it is vouched for.
 /// </summary>
-internal sealed class Grantor(SiloAddress silo)
+internal sealed class Grantor(SiloAddress silo, long resets = 0)
 {
     private long _vouchedUntil;
     private long _answeredAt;
 
     public SiloAddress Silo { get; } = silo;
+
+    /// <summary>How many times this gateway dropped everything the silo granted it, told to by the silo.</summary>
+    public long Resets { get; } = resets;
 
     /// <summary>A vouching call in flight, if any: one at a time per silo.</summary>
     public Task? Asking { get; set; }
@@ -25,6 +28,9 @@ internal sealed class Grantor(SiloAddress silo)
         Raise(ref _answeredAt, askedAt);
         Raise(ref _vouchedUntil, until);
     }
+
+    /// <summary>Vouched for no more: the silo said it could not tell this gateway of a change.</summary>
+    public void Distrust() => Volatile.Write(ref _vouchedUntil, 0);
 
     private static void Raise(ref long field, long value)
     {

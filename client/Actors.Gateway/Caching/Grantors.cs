@@ -13,6 +13,7 @@ namespace Actors.Gateway.Caching;
 internal sealed class Grantors(IOptions<NearCacheOptions> options, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<SiloAddress, Grantor> _known = new();
+    private long _epoch;
     private readonly long _trustTicks = (long)(options.Value.GrantorTrust.TotalSeconds * clock.TimestampFrequency);
 
     /// <summary>
@@ -29,6 +30,22 @@ internal sealed class Grantors(IOptions<NearCacheOptions> options, TimeProvider 
         var grantor = _known.GetOrAdd(silo, static s => new Grantor(s));
         grantor.Answered(askedAt, askedAt + _trustTicks);
         return grantor;
+    }
+
+    /// <summary>Moves on at every reset: a fill that saw it move while it asked keeps nothing.</summary>
+    public long Epoch => Interlocked.Read(ref _epoch);
+
+    /// <summary>
+    /// The silo missed telling this gateway of a change <paramref name="missed"/> times: every entry it
+    /// granted is dropped (they refer to the old record, which vouches no more), and a new record takes
+    /// its place, unvouched until the silo answers again.
+    /// </summary>
+    public void Reset(Grantor grantor, long missed)
+    {
+        Interlocked.Increment(ref _epoch);
+        grantor.Distrust();
+        _known.TryUpdate(grantor.Silo, new Grantor(grantor.Silo, missed), grantor);
+        Interlocked.Increment(ref _epoch);
     }
 
     /// <summary>Every silo known to have granted a lease.</summary>

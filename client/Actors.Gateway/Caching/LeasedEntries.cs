@@ -14,7 +14,7 @@ namespace Actors.Gateway.Caching;
 /// No resurrection: a fill read before a drop must not be installed after it. A fill takes its stripe's
 /// generation before asking the grain and removes what it stored when the generation moved meanwhile;
 /// <see cref="Drop"/> moves the generation on before it removes the entry. Either the drop removes the
-/// fill or the fill removes itself.
+/// fill or the fill removes itself. A grantor's reset (<see cref="Grantors.Reset"/>) is checked the same way.
 /// </remarks>
 internal sealed class LeasedEntries<T>
     where T : class
@@ -71,17 +71,18 @@ internal sealed class LeasedEntries<T>
     {
         var stripe = Stripe(id);
         var before = Volatile.Read(ref _generations[stripe]);
+        var epoch = _grantors.Epoch;
         var leased = await lease(state, id).ConfigureAwait(false);
-        var grantor = _grantors.Answered(leased.Grantor, asked);
-        if (leased.Value is null || leased.Lease <= TimeSpan.Zero || grantor is null)
+        if (leased.Value is null || leased.Lease <= TimeSpan.Zero || leased.Grantor is null || _grantors.Epoch != epoch)
         {
             _entries.TryRemove(id);
             return leased.Value;
         }
 
+        var grantor = _grantors.Answered(leased.Grantor, asked)!;
         var fresh = new Entry(leased.Value, asked + (long)(leased.Lease.TotalSeconds * _clock.TimestampFrequency), grantor);
         _entries.AddOrUpdate(id, fresh);
-        if (Volatile.Read(ref _generations[stripe]) != before)
+        if (Volatile.Read(ref _generations[stripe]) != before || _grantors.Epoch != epoch)
         {
             _entries.TryRemove(new KeyValuePair<Guid, Entry>(id, fresh));
         }

@@ -60,6 +60,9 @@ public sealed class NearCache : INearCache
         return Task.CompletedTask;
     }
 
+    /// <summary>This gateway as the grains see it: the holder they lease to and revoke.</summary>
+    internal INearCache Holder => Self;
+
     // Grains call back through this reference. Made on first use, when the cluster client is running; a
     // race makes two, and either one reaches this object.
     private INearCache Self => _self ??= _grains.CreateObjectReference<INearCache>(this);

@@ -9,5 +9,10 @@ namespace Actors.Grains.Abstractions.Leases;
 [Alias("actors.IGrantorGrain")]
 public interface IGrantorGrain : IGrainWithStringKey
 {
-    ValueTask Vouch();
+    /// <summary>
+    /// Answers how many revocations <paramref name="holder"/> missed on this silo (it could not be told of
+    /// a change). A holder that has not reset past that count, dropping every entry the silo granted
+    /// it, is not vouched for: it resets, and asks again with <paramref name="resets"/> raised to it.
+    /// </summary>
+    ValueTask<long> Vouch(INearCache holder, long resets);
 }

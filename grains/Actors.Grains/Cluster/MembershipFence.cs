@@ -110,8 +110,10 @@ public sealed partial class MembershipFence(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // One failed read may be a blip (or the silo still starting); two in a row is the store away.
-            if (Interlocked.Increment(ref _failures) >= 2)
+            // Only a store that cannot be reached (twice in a row, so not a blip) lets the silo serve on its
+            // last view: then nobody can declare it dead either. Any other failure (the membership service
+            // stopping, say, in a silo that just found itself dead) confirms nothing.
+            if (Unreachable(ex) && Interlocked.Increment(ref _failures) >= 2)
             {
                 StoreAway(ex);
             }
@@ -120,7 +122,6 @@ public sealed partial class MembershipFence(
         }
 
         Volatile.Write(ref _failures, 0);
-
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
         if (status is SiloStatus.Active or SiloStatus.ShuttingDown or SiloStatus.Stopping)
         {
@@ -135,8 +136,26 @@ public sealed partial class MembershipFence(
         {
             _storeAway = false;
             Volatile.Write(ref _confirmedUntil, 0);
-            LogNotMember(logger, silo.SiloAddress, status);
+            if (status == SiloStatus.Dead)
+            {
+                LogDead(logger, silo.SiloAddress);
+            }
         }
+    }
+
+    // The membership store did not answer: a timeout, a socket error, or the Redis client's own failure.
+    private static bool Unreachable(Exception exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is TimeoutException or System.Net.Sockets.SocketException
+                || ex.GetType().Namespace?.StartsWith("StackExchange.Redis", StringComparison.Ordinal) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void StoreAway(Exception reason)
@@ -148,8 +167,8 @@ public sealed partial class MembershipFence(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Silo {Silo} is {Status} in the membership table: it serves and acknowledges nothing more")]
-    private static partial void LogNotMember(ILogger logger, SiloAddress silo, SiloStatus status);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Silo {Silo} is dead in the membership table: it serves and acknowledges nothing more")]
+    private static partial void LogDead(ILogger logger, SiloAddress silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The membership table cannot be read; serving on the last known view: {Reason}")]
     private static partial void LogStoreAway(ILogger logger, string reason);

@@ -5,9 +5,10 @@ namespace Actors.Grains.Copies;
 /// <summary>
 /// The gateways that hold one grain's value under a lease. A change is acknowledged only after
 /// <see cref="RevokeAsync"/>: each holder whose lease still runs has answered that it dropped the value,
-/// or its lease has run out. A holder that cannot be reached is asked again (the message may have been
-/// routed through a silo that just died) until it answers or its lease runs out: a silo cannot tell a
-/// dead gateway from one cut off that still serves, unless Orleans says the client is gone for good. Grain
+/// or it can no longer serve the value. A holder that does not answer is asked again (the message may
+/// have been routed through a silo that just died), and loses its standing here (<see cref="Leasing"/>):
+/// once its trust period has passed it serves nothing this silo granted, so the write waits that long
+/// at most (or the rest of the lease, if shorter), unless Orleans says the client is gone for good. Grain
 /// turns call it one at a time, so it needs no lock.
 /// </summary>
 internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
@@ -23,7 +24,7 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
     /// value and trusts it: a stale row served while the database is away is not kept.
     /// </summary>
     public Leased<T> Lease<T>(T? value, bool trusted, INearCache holder) =>
-        new(value, value is not null && trusted ? Grant(holder) : TimeSpan.Zero, leases.Grantor);
+        new(value, value is not null && trusted && leases.InGoodStanding(holder) ? Grant(holder) : TimeSpan.Zero, leases.Grantor);
 
     /// <summary>Records <paramref name="holder"/> until its lease runs out; answers the lease's length.</summary>
     private TimeSpan Grant(INearCache holder)
@@ -67,19 +68,19 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
     {
         var started = leases.Clock.GetTimestamp();
         var pause = FirstPause;
+        var waitUntil = remaining;
         for (var attempt = 1; ; attempt++)
         {
-            var left = remaining - leases.Clock.GetElapsedTime(started);
+            var left = waitUntil - leases.Clock.GetElapsedTime(started);
             if (left <= TimeSpan.Zero)
             {
-                leases.Metrics.LeaseRevoked(kind, "expired");
+                leases.Metrics.LeaseRevoked(kind, attempt == 1 ? "expired" : "distrusted");
                 return;
             }
 
             try
             {
-                // Each attempt is short: a message routed through a silo that just died is lost, not refused,
-                // and the next attempt travels through a live one.
+                // Each attempt is short: a message routed through a silo that just died is lost, not refused.
                 await holder.Drop(kind, id).WaitAsync(left < AttemptTimeout ? left : AttemptTimeout, leases.Clock);
                 leases.Metrics.LeaseRevoked(kind, "confirmed");
                 return;
@@ -93,10 +94,15 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
             {
                 if (attempt == 1)
                 {
+                    // From now on this silo neither leases to the holder nor vouches for itself to it until it
+                    // has reset: after its trust period it serves nothing granted here, whatever it can hear.
+                    leases.Missed(holder);
                     leases.HolderRetried(kind, id, ex);
+                    var trusted = leases.Clock.GetElapsedTime(started) + leases.HolderTrust;
+                    waitUntil = trusted < remaining ? trusted : remaining;
                 }
 
-                left = remaining - leases.Clock.GetElapsedTime(started);
+                left = waitUntil - leases.Clock.GetElapsedTime(started);
                 if (left > TimeSpan.Zero)
                 {
                     await Task.Delay(left < pause ? left : pause, leases.Clock);

@@ -15,8 +15,20 @@ public sealed class LeaseOptions : IValidatableObject
     /// </summary>
     public TimeSpan Length { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The longest any gateway serves this silo's leased entries after the silo last vouched for itself
+    /// to it: at least the gateways' NearCache:GrantorTrust. A write that cannot tell a gateway of a
+    /// change stops vouching to it and waits this long, not the rest of the lease.
+    /// </summary>
+    public TimeSpan HolderTrust { get; set; } = TimeSpan.FromMilliseconds(750);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (HolderTrust <= TimeSpan.Zero || HolderTrust >= TimeSpan.FromMinutes(1))
+        {
+            yield return new ValidationResult("Leases:HolderTrust must be above zero and below one minute.", [nameof(HolderTrust)]);
+        }
+
         if (Length < TimeSpan.Zero || Length >= TimeSpan.FromMinutes(1))
         {
             yield return new ValidationResult("Leases:Length must be at least zero and below one minute (Orleans' client drop timeout).", [nameof(Length)]);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Actors.Grains.Abstractions.Leases;
 using Actors.Grains.Data;
 using Microsoft.Extensions.Logging;
@@ -5,11 +6,22 @@ using Microsoft.Extensions.Options;
 
 namespace Actors.Grains.Copies;
 
-/// <summary>What every grain's <see cref="Holders"/> share: the lease length, the clock, metrics and logs.</summary>
+/// <summary>
+/// What every grain's <see cref="Holders"/> share: the lease length, the clock, metrics and logs, and each
+/// holder's standing on this silo. A holder that could not be told of a change has missed a revocation:
+/// this silo grants it no lease and does not vouch for itself to it (<see cref="Vouch"/>) until the
+/// holder has dropped every entry the silo granted it. So once its trust period has passed, the holder
+/// serves nothing this silo granted, and the write that could not reach it need not wait out its lease.
+/// </summary>
 public sealed partial class Leasing(
     IOptions<LeaseOptions> options, TimeProvider clock, GrainMetrics metrics, ILocalSiloDetails silo, ILogger<Leasing> logger)
 {
+    private readonly ConcurrentDictionary<INearCache, Standing> _standings = new();
+
     internal TimeSpan Length { get; } = options.Value.Length;
+
+    /// <summary>The longest any gateway serves this silo's entries after it last vouched for itself.</summary>
+    internal TimeSpan HolderTrust { get; } = options.Value.HolderTrust;
 
     internal TimeProvider Clock => clock;
 
@@ -21,8 +33,45 @@ public sealed partial class Leasing(
     /// <summary>The holders of one grain's value; kept by the grain's activation.</summary>
     internal Holders For(LeaseKind kind, Guid id) => new(this, kind, id);
 
+    /// <summary>Whether <paramref name="holder"/> has reset past every revocation it missed here.</summary>
+    internal bool InGoodStanding(INearCache holder) => !_standings.TryGetValue(holder, out var standing) || standing.Good;
+
+    /// <summary><paramref name="holder"/> could not be told of a change: it must reset before it is vouched for or leased again.</summary>
+    internal void Missed(INearCache holder) => _standings.GetOrAdd(holder, static _ => new Standing()).Miss();
+
+    /// <summary>The holder has reset <paramref name="resets"/> times: answers the revocations it missed.</summary>
+    internal long Vouch(INearCache holder, long resets) =>
+        _standings.TryGetValue(holder, out var standing) ? standing.Vouch(resets) : 0;
+
     internal void HolderRetried(LeaseKind kind, Guid id, Exception exception) => LogRetried(logger, kind, id, exception.GetType().Name, exception.Message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A holder of {Kind} {Id} could not be told of a change ({ExceptionType}: {Reason}); asking again until its lease runs out")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A holder of {Kind} {Id} could not be told of a change ({ExceptionType}: {Reason}); it is distrusted until it resets")]
     private static partial void LogRetried(ILogger logger, LeaseKind kind, Guid id, string exceptionType, string reason);
+
+    private sealed class Standing
+    {
+        private long _missed;
+        private long _resets;
+
+        public bool Good => Interlocked.Read(ref _resets) >= Interlocked.Read(ref _missed);
+
+        public void Miss() => Interlocked.Increment(ref _missed);
+
+        public long Vouch(long resets)
+        {
+            var seen = Interlocked.Read(ref _resets);
+            while (resets > seen)
+            {
+                var was = Interlocked.CompareExchange(ref _resets, resets, seen);
+                if (was == seen)
+                {
+                    break;
+                }
+
+                seen = was;
+            }
+
+            return Interlocked.Read(ref _missed);
+        }
+    }
 }

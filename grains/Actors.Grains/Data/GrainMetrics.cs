@@ -36,7 +36,8 @@ public sealed class GrainMetrics
             "Leases of user and post values granted to gateways' near caches (first fills and renewals).");
         _leasesRevoked = meter.CreateCounter<long>("actors.lease.revocations", "{lease}",
             "Live leases revoked by a change, by outcome: confirmed (the gateway dropped its entry), expired "
-            + "(the write waited the lease out), gone (the gateway left the cluster).");
+            + "(the write waited the lease out), distrusted (the gateway could not be told; the write waited until "
+            + "its trust in this silo ran out), gone (the gateway left the cluster).");
     }
 
     public void LeaseGranted(LeaseKind kind) => _leasesGranted.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)));
