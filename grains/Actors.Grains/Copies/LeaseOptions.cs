@@ -8,10 +8,10 @@ public sealed class LeaseOptions : IValidatableObject
     public const string Section = "Leases";
 
     /// <summary>
-    /// How long a gateway may serve a value it leased without asking again, and so the longest a write
-    /// waits for a gateway it cannot reach (zero: no leases, every read asks the grain). Keep it below
-    /// Orleans' client drop timeout (one minute): a silo answers "client gone" only for a gateway that
-    /// has been unreachable that long, and by then every lease it held has run out.
+    /// How long a gateway may serve a value it leased without asking again (zero: no leases, every read
+    /// asks the grain). Keep it below Orleans' client drop timeout (one minute): a silo answers "client
+    /// gone" only for a gateway that has been unreachable that long, and by then every lease it held has
+    /// run out.
     /// </summary>
     public TimeSpan Length { get; set; } = TimeSpan.FromSeconds(30);
 
