@@ -22,8 +22,9 @@ public sealed class FenceOptions : IValidatableObject
     public TimeSpan RefreshPeriod { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// How long a call waits for a read of the membership table before the silo serves on the view it
-    /// has (the membership store is down or cut off: then nobody can declare this silo dead either).
+    /// How long a call waits for a read of the membership table before it is refused. When two reads in
+    /// a row cannot reach the store (this long without an answer, or refused), the silo serves on the
+    /// view it has: the store is down or cut off, and then nobody can declare this silo dead either.
     /// </summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -44,9 +44,10 @@ public sealed partial class MembershipFence(
         {
             await RefreshAsync().WaitAsync(_options.StoreTimeout, clock);
         }
-        catch (TimeoutException ex)
+        catch (TimeoutException)
         {
-            StoreAway(ex);
+            // Refused below. Only the refresh loop declares the store away, after failures in a row: a
+            // silo woken from a freeze may be slow to read the table, and must not serve for that.
         }
 
         if (!IsCurrent)
@@ -83,7 +84,7 @@ public sealed partial class MembershipFence(
             }
             catch (TimeoutException ex)
             {
-                StoreAway(ex);
+                Failed(ex);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -110,14 +111,7 @@ public sealed partial class MembershipFence(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Only a store that cannot be reached (twice in a row, so not a blip) lets the silo serve on its
-            // last view: then nobody can declare it dead either. Any other failure (the membership service
-            // stopping, say, in a silo that just found itself dead) confirms nothing.
-            if (Unreachable(ex) && Interlocked.Increment(ref _failures) >= 2)
-            {
-                StoreAway(ex);
-            }
-
+            Failed(ex);
             return;
         }
 
@@ -140,6 +134,17 @@ public sealed partial class MembershipFence(
             {
                 LogDead(logger, silo.SiloAddress);
             }
+        }
+    }
+
+    // Only a store that cannot be reached (twice in a row, so not a blip) lets the silo serve on its last
+    // view: then nobody can declare it dead either. Any other failure (the membership service stopping,
+    // say, in a silo that just found itself dead) confirms nothing.
+    private void Failed(Exception exception)
+    {
+        if (Unreachable(exception) && Interlocked.Increment(ref _failures) >= 2)
+        {
+            StoreAway(exception);
         }
     }
 
