@@ -63,6 +63,8 @@ public sealed partial class MembershipFence(
 
     private Task StartAsync(CancellationToken cancellationToken)
     {
+        // Reaching this stage means the silo has just been written Active into the table: a member now.
+        Volatile.Write(ref _confirmedUntil, clock.GetTimestamp() + (long)(_options.Window.TotalSeconds * clock.TimestampFrequency));
         _ = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -126,15 +128,14 @@ public sealed partial class MembershipFence(
                 LogStoreBack(logger);
             }
         }
-        else
+        else if (status == SiloStatus.Dead)
         {
             _storeAway = false;
             Volatile.Write(ref _confirmedUntil, 0);
-            if (status == SiloStatus.Dead)
-            {
-                LogDead(logger, silo.SiloAddress);
-            }
+            LogDead(logger, silo.SiloAddress);
         }
+
+        // Any other status (the view not yet holding this silo) confirms nothing and revokes nothing.
     }
 
     // Only a store that cannot be reached (twice in a row, so not a blip) lets the silo serve on its last
