@@ -8,10 +8,12 @@ namespace Actors.Grains.Cluster;
 /// Keeps a silo from serving or acknowledging anything once the cluster may have declared it dead. The
 /// silo reads the membership table every <see cref="FenceOptions.RefreshPeriod"/>; a read that started
 /// at t and shows this silo a member lets it serve until t + <see cref="FenceOptions.Window"/>. A call
-/// arriving later (the silo was paused: SIGSTOP, a long GC, a frozen VM) waits for a fresh read, and a
-/// silo that finds itself dead refuses it with <see cref="SiloFencedException"/>; Orleans then stops
-/// the process. Since the window is shorter than the fastest death declaration, a silo that answers a
-/// call at time t was a member at t.
+/// arriving later (the silo was paused: SIGSTOP, a long GC, a frozen VM) waits for a read that started
+/// after it arrived, and a silo that finds itself dead refuses it with <see cref="SiloFencedException"/>;
+/// Orleans then stops the process. A read that fails or takes longer than the store timeout proves
+/// nothing either way: the call is served on the last view. Since the window is shorter than the
+/// fastest death declaration, a silo that answers a call at time t was a member at t, unless the
+/// membership store could not tell it otherwise.
 /// </summary>
 public sealed partial class MembershipFence(
     IClusterMembershipService membership, ILocalSiloDetails silo, IOptions<FenceOptions> options, TimeProvider clock,
@@ -21,12 +23,14 @@ public sealed partial class MembershipFence(
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _confirmedUntil;
+    private long _lastReadStarted;
+    private volatile bool _dead;
     private volatile bool _storeAway;
     private int _failures;
     private Task? _refresh;
 
     /// <summary>Whether this silo may serve now: confirmed a member recently, or the membership store is away.</summary>
-    public bool IsCurrent => _storeAway || clock.GetTimestamp() < Volatile.Read(ref _confirmedUntil);
+    public bool IsCurrent => !_dead && (_storeAway || clock.GetTimestamp() < Volatile.Read(ref _confirmedUntil));
 
     /// <summary>
     /// Returns when this silo may serve; throws <see cref="SiloFencedException"/> when a fresh read of the
@@ -40,17 +44,31 @@ public sealed partial class MembershipFence(
             return;
         }
 
-        try
+        // Wait for a read that started after this call arrived (one already in flight may hold what the
+        // table said before a freeze), for at most the store timeout. Refuse only on proof: a fresh read
+        // showing this silo dead. A read that fails or does not come confirms nothing and refutes nothing:
+        // the silo then serves on its last view, as when the store is away.
+        var arrived = clock.GetTimestamp();
+        var deadline = arrived + (long)(_options.StoreTimeout.TotalSeconds * clock.TimestampFrequency);
+        while (!_dead && Volatile.Read(ref _lastReadStarted) < arrived)
         {
-            await RefreshAsync().WaitAsync(_options.StoreTimeout, clock);
-        }
-        catch (TimeoutException)
-        {
-            // Refused below. Only the refresh loop declares the store away, after failures in a row: a
-            // silo woken from a freeze may be slow to read the table, and must not serve for that.
+            var left = deadline - clock.GetTimestamp();
+            if (left <= 0)
+            {
+                break;
+            }
+
+            try
+            {
+                await RefreshAsync().WaitAsync(TimeSpan.FromSeconds(left / (double)clock.TimestampFrequency), clock);
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
         }
 
-        if (!IsCurrent)
+        if (_dead)
         {
             throw new SiloFencedException($"Silo {silo.SiloAddress} is no longer a member of the cluster.") { OutcomeUnknown = afterCommit };
         }
@@ -114,6 +132,13 @@ public sealed partial class MembershipFence(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Failed(ex);
+            // The read may have failed because it found this silo dead (Orleans then stops the process).
+            if (membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress) == SiloStatus.Dead)
+            {
+                _dead = true;
+            }
+
+            Volatile.Write(ref _lastReadStarted, started);
             return;
         }
 
@@ -130,10 +155,11 @@ public sealed partial class MembershipFence(
         }
         else if (status == SiloStatus.Dead)
         {
-            _storeAway = false;
-            Volatile.Write(ref _confirmedUntil, 0);
+            _dead = true;
             LogDead(logger, silo.SiloAddress);
         }
+
+        Volatile.Write(ref _lastReadStarted, started);
 
         // Any other status (the view not yet holding this silo) confirms nothing and revokes nothing.
     }
