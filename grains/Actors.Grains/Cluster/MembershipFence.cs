@@ -20,6 +20,7 @@ public sealed partial class MembershipFence(
     ILogger<MembershipFence> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly FenceOptions _options = options.Value;
+    private readonly long _windowTicks = (long)(options.Value.Window.TotalSeconds * clock.TimestampFrequency);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _confirmedUntil;
@@ -82,7 +83,7 @@ public sealed partial class MembershipFence(
     private Task StartAsync(CancellationToken cancellationToken)
     {
         // Reaching this stage means the silo has just been written Active into the table: a member now.
-        Volatile.Write(ref _confirmedUntil, clock.GetTimestamp() + (long)(_options.Window.TotalSeconds * clock.TimestampFrequency));
+        Volatile.Write(ref _confirmedUntil, clock.GetTimestamp() + _windowTicks);
         _ = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -146,7 +147,7 @@ public sealed partial class MembershipFence(
         var status = membership.CurrentSnapshot.GetSiloStatus(silo.SiloAddress);
         if (status is SiloStatus.Active or SiloStatus.ShuttingDown or SiloStatus.Stopping)
         {
-            Volatile.Write(ref _confirmedUntil, started + (long)(_options.Window.TotalSeconds * clock.TimestampFrequency));
+            Volatile.Write(ref _confirmedUntil, started + _windowTicks);
             if (_storeAway)
             {
                 _storeAway = false;
