@@ -1,6 +1,7 @@
 using Actors.Grains.Abstractions;
 using Actors.Grains.Analytics;
 using Actors.Grains.Cluster;
+using Actors.Grains.ColdReads;
 using Actors.Grains.Copies;
 using Actors.Grains.Data;
 using Actors.Grains.Email;
@@ -42,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Leasing>();
         services.AddSingleton<GrainMetrics>();
+        services.AddSingleton<ColdRows>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

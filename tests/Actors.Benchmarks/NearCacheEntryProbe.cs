@@ -24,7 +24,7 @@ internal static class NearCacheEntryProbe
         foreach (var chunk in ids.Chunk(256))
         {
             await Task.WhenAll(chunk.Select(id => entries.GetAsync(id, cluster, async (c, key) =>
-                new Leased<Post>(await c.GetGrain<IPostGrain>(key).GetPost(), TimeSpan.FromMinutes(5), Grantor)).AsTask()));
+                new Leased<Post>(await c.GetGrain<IPostGrain>(key).GetPost(), TimeSpan.FromMinutes(5), Grantor), static (_, _) => throw new InvalidOperationException("every key is admitted here")).AsTask()));
         }
 
         var after = GC.GetTotalMemory(forceFullCollection: true);

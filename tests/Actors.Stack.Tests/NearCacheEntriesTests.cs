@@ -19,6 +19,7 @@ public sealed class NearCacheEntriesTests : IDisposable
     private readonly FakeTimeProvider _clock = new();
     private readonly LeasedEntries<string> _entries;
     private int _leases;
+    private int _reads;
 
     // Grantors vouched for far longer than any lease here, unless a test says otherwise.
     public NearCacheEntriesTests() => _entries = Entries(TimeSpan.FromHours(1));
@@ -35,14 +36,14 @@ public sealed class NearCacheEntriesTests : IDisposable
     public async Task An_entry_is_served_without_asking_its_grain_until_the_lease_runs_out_then_it_is_leased_again()
     {
         var id = Guid.NewGuid();
-        Assert.Equal("v1", await _entries.GetAsync(id, "v1", Grant));
-        Assert.Equal("v1", await _entries.GetAsync(id, "v2", Grant));
+        Assert.Equal("v1", await _entries.GetAsync(id, "v1", Grant, Read));
+        Assert.Equal("v1", await _entries.GetAsync(id, "v2", Grant, Read));
         _clock.Advance(Lease - TimeSpan.FromMilliseconds(1));
-        Assert.Equal("v1", await _entries.GetAsync(id, "v2", Grant));
+        Assert.Equal("v1", await _entries.GetAsync(id, "v2", Grant, Read));
         Assert.Equal(1, _leases);
 
         _clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal("v2", await _entries.GetAsync(id, "v2", Grant));
+        Assert.Equal("v2", await _entries.GetAsync(id, "v2", Grant, Read));
         Assert.Equal(2, _leases);
     }
 
@@ -50,9 +51,9 @@ public sealed class NearCacheEntriesTests : IDisposable
     public async Task A_dropped_entry_is_leased_again_on_the_next_read()
     {
         var id = Guid.NewGuid();
-        await _entries.GetAsync(id, "old", Grant);
+        await _entries.GetAsync(id, "old", Grant, Read);
         _entries.Drop(id);
-        Assert.Equal("new", await _entries.GetAsync(id, "new", Grant));
+        Assert.Equal("new", await _entries.GetAsync(id, "new", Grant, Read));
         Assert.Equal(2, _leases);
     }
 
@@ -66,10 +67,10 @@ public sealed class NearCacheEntriesTests : IDisposable
             _leases++;
             _entries.Drop(key);
             return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
-        });
+        }, Read);
         Assert.Equal("old", first); // this read started before the change: it may answer the old value
 
-        Assert.Equal("new", await _entries.GetAsync(id, "new", Grant));
+        Assert.Equal("new", await _entries.GetAsync(id, "new", Grant, Read));
         Assert.Equal(2, _leases);
     }
 
@@ -81,13 +82,13 @@ public sealed class NearCacheEntriesTests : IDisposable
         {
             _leases++;
             return ValueTask.FromResult(new Leased<string>(value, TimeSpan.Zero, Silo));
-        });
+        }, Read);
         Assert.Null(await _entries.GetAsync(id, (string?)null, (value, _) =>
         {
             _leases++;
             return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
-        }));
-        Assert.Equal("v", await _entries.GetAsync(id, "v", Grant));
+        }, Read));
+        Assert.Equal("v", await _entries.GetAsync(id, "v", Grant, Read));
         Assert.Equal(3, _leases);
     }
 
@@ -96,15 +97,15 @@ public sealed class NearCacheEntriesTests : IDisposable
     {
         var entries = Entries(TimeSpan.FromSeconds(1));
         var id = Guid.NewGuid();
-        await entries.GetAsync(id, "v1", Grant);
+        await entries.GetAsync(id, "v1", Grant, Read);
         _clock.Advance(TimeSpan.FromMilliseconds(999));
-        Assert.Equal("v1", await entries.GetAsync(id, "v2", Grant));
+        Assert.Equal("v1", await entries.GetAsync(id, "v2", Grant, Read));
         Assert.Equal(1, _leases);
 
         // The grantor has not answered for the trust period (killed, frozen or cut off): its lease,
         // though it runs for 29 s more, is not served; the grain is asked.
         _clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal("v2", await entries.GetAsync(id, "v2", Grant));
+        Assert.Equal("v2", await entries.GetAsync(id, "v2", Grant, Read));
         Assert.Equal(2, _leases);
     }
 
@@ -114,9 +115,9 @@ public sealed class NearCacheEntriesTests : IDisposable
         var grantors = Grantors(TimeSpan.FromHours(1));
         var entries = Entries(TimeSpan.Zero, grantors);
         var id = Guid.NewGuid();
-        await entries.GetAsync(id, "old", Grant);
+        await entries.GetAsync(id, "old", Grant, Read);
         grantors.Reset(grantors.Known.Single(), missed: 1);
-        Assert.Equal("new", await entries.GetAsync(id, "new", Grant));
+        Assert.Equal("new", await entries.GetAsync(id, "new", Grant, Read));
         Assert.Equal(2, _leases);
     }
 
@@ -125,15 +126,15 @@ public sealed class NearCacheEntriesTests : IDisposable
     {
         var grantors = Grantors(TimeSpan.FromHours(1));
         var entries = Entries(TimeSpan.Zero, grantors);
-        await entries.GetAsync(Guid.NewGuid(), "other", Grant);
+        await entries.GetAsync(Guid.NewGuid(), "other", Grant, Read);
         var id = Guid.NewGuid();
         await entries.GetAsync(id, "old", (value, _) =>
         {
             _leases++;
             grantors.Reset(grantors.Known.Single(), missed: 1);
             return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
-        });
-        Assert.Equal("new", await entries.GetAsync(id, "new", Grant));
+        }, Read);
+        Assert.Equal("new", await entries.GetAsync(id, "new", Grant, Read));
         Assert.Equal(3, _leases);
     }
 
@@ -145,8 +146,8 @@ public sealed class NearCacheEntriesTests : IDisposable
         {
             _leases++;
             return ValueTask.FromResult(new Leased<string>(value, Lease));
-        });
-        await _entries.GetAsync(id, "v", Grant);
+        }, Read);
+        await _entries.GetAsync(id, "v", Grant, Read);
         Assert.Equal(2, _leases);
     }
 
@@ -156,22 +157,47 @@ public sealed class NearCacheEntriesTests : IDisposable
         var ids = Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()).ToList();
         foreach (var id in ids)
         {
-            await _entries.GetAsync(id, "v", Grant);
+            await _entries.GetAsync(id, "v", Grant, Read);
         }
 
         _leases = 0;
         foreach (var id in ids)
         {
-            await _entries.GetAsync(id, "v", Grant);
+            await _entries.GetAsync(id, "v", Grant, Read);
         }
 
         // At most the capacity (100) of the 300 were still held.
         Assert.InRange(_leases, 200, 300);
     }
 
+    [Fact]
+    public async Task A_key_not_admitted_is_read_without_a_lease_and_kept_only_once_a_second_read_admits_it()
+    {
+        var entries = new LeasedEntries<string>(LeaseKind.Post, 100, _clock, new NearCacheMetrics(_services.GetRequiredService<IMeterFactory>()),
+            Grantors(TimeSpan.FromHours(1)), new Admission(TimeSpan.FromMinutes(1), 1_024, _clock));
+        var id = Guid.NewGuid();
+
+        Assert.Equal("v1", await entries.GetAsync(id, "v1", Grant, Read));
+        Assert.Equal((0, 1), (_leases, _reads));
+
+        // Not kept: the next read asks again, and now leases.
+        Assert.Equal("v2", await entries.GetAsync(id, "v2", Grant, Read));
+        Assert.Equal((1, 1), (_leases, _reads));
+
+        // Held: served with no call at all.
+        Assert.Equal("v2", await entries.GetAsync(id, "v3", Grant, Read));
+        Assert.Equal((1, 1), (_leases, _reads));
+    }
+
     private ValueTask<Leased<string>> Grant(string? value, Guid id)
     {
         _leases++;
         return ValueTask.FromResult(new Leased<string>(value, Lease, Silo));
+    }
+
+    private ValueTask<string?> Read(string? value, Guid id)
+    {
+        _reads++;
+        return ValueTask.FromResult(value);
     }
 }

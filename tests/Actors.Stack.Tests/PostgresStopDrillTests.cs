@@ -20,6 +20,8 @@ public sealed class PostgresStopDrillTests
         await using var stack = await Deployment.StartAsync(silos: 2);
         var (id, client, _) = await stack.NewUserAsync();
         var hot = (await (await client.PostJson("/api/posts", new { body = "hot before the stop" })).Json(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        // Read twice: the second read is admitted, which activates the post's grain and leases it.
+        Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/api/posts/{hot}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await stack.Http.GetAsync($"/api/posts/{hot}")).StatusCode);
 
         var acknowledged = new ConcurrentBag<Guid>();

@@ -8,7 +8,8 @@ namespace Actors.Gateway.Caching;
 /// Values of one kind leased from their grains, bounded (least recently used go first). An entry is
 /// served until its lease runs out, counted from before the lease was asked for, so it never outlives
 /// the grain's record of it, and only while the silo that granted it is vouched for (<see cref="Grantors"/>),
-/// so it never outlives that silo's membership of the cluster; then the next read asks again.
+/// so it never outlives that silo's membership of the cluster; then the next read asks again. A key not
+/// held and not admitted (<see cref="Admission"/>) is read without a lease, and nothing of it is kept.
 /// </summary>
 /// <remarks>
 /// No resurrection: a fill read before a drop must not be installed after it. A fill takes its stripe's
@@ -27,10 +28,13 @@ internal sealed class LeasedEntries<T>
     private readonly NearCacheMetrics _metrics;
     private readonly Grantors _grantors;
     private readonly LeaseKind _kind;
+    private readonly Admission? _admission;
 
-    public LeasedEntries(LeaseKind kind, int capacity, TimeProvider clock, NearCacheMetrics metrics, Grantors grantors)
+    /// <param name="admission">Which misses are leased; null: all of them.</param>
+    public LeasedEntries(LeaseKind kind, int capacity, TimeProvider clock, NearCacheMetrics metrics, Grantors grantors, Admission? admission = null)
     {
         _kind = kind;
+        _admission = admission;
         _grantors = grantors;
         _clock = clock;
         _metrics = metrics;
@@ -38,7 +42,10 @@ internal sealed class LeasedEntries<T>
         metrics.Observe(kind, () => _entries.Count, () => _entries.Metrics.Value?.Evicted ?? 0);
     }
 
-    public ValueTask<T?> GetAsync<TState>(Guid id, TState state, Func<TState, Guid, ValueTask<Leased<T>>> lease)
+    /// <param name="lease">Asks the grain for the value and a lease.</param>
+    /// <param name="read">Reads the committed value with no activation, for a key not admitted.</param>
+    public ValueTask<T?> GetAsync<TState>(
+        Guid id, TState state, Func<TState, Guid, ValueTask<Leased<T>>> lease, Func<TState, Guid, ValueTask<T?>> read)
     {
         var now = _clock.GetTimestamp();
         if (_entries.TryGet(id, out var entry))
@@ -51,9 +58,14 @@ internal sealed class LeasedEntries<T>
 
             _metrics.Lookup(_kind, NearCacheMetrics.Renewal);
         }
-        else
+        else if (_admission is null || _admission.Admit(id))
         {
             _metrics.Lookup(_kind, NearCacheMetrics.Miss);
+        }
+        else
+        {
+            _metrics.Lookup(_kind, NearCacheMetrics.Cold);
+            return read(state, id);
         }
 
         return FillAsync(id, now, state, lease);

@@ -9,7 +9,9 @@ namespace Actors.Gateway.Caching;
 /// <summary>
 /// Hot profiles and posts in the gateway's memory, each held under a lease from its grain: a hot read
 /// makes no grain call, and the grain tells this gateway to drop an entry before it acknowledges a change,
-/// so no read that starts after the acknowledgement returns the older value, on any gateway.
+/// so no read that starts after the acknowledgement returns the older value, on any gateway. Only keys
+/// read twice within a window are leased (<see cref="Caching.Admission"/>); a first read is the committed
+/// row, read by a silo without activating the grain (<see cref="IColdReaderGrain"/>), and is not kept.
 /// </summary>
 public sealed class NearCache : INearCache
 {
@@ -18,6 +20,7 @@ public sealed class NearCache : INearCache
     private readonly GrainHandles<IPostGrain> _posts;
     private readonly LeasedEntries<UserProfile>? _profiles;
     private readonly LeasedEntries<Post>? _postEntries;
+    private readonly IColdReaderGrain[] _coldReaders = new IColdReaderGrain[IColdReaderGrain.Partitions];
     private INearCache? _self;
 
     internal NearCache(
@@ -27,10 +30,11 @@ public sealed class NearCache : INearCache
         _grains = grains;
         _users = users;
         _posts = posts;
-        if (options.Value.Enabled)
+        var settings = options.Value;
+        if (settings.Enabled)
         {
-            _profiles = new(LeaseKind.User, options.Value.UserCapacity, clock, metrics, grantors);
-            _postEntries = new(LeaseKind.Post, options.Value.PostCapacity, clock, metrics, grantors);
+            _profiles = new(LeaseKind.User, settings.UserCapacity, clock, metrics, grantors, Admission(settings, clock));
+            _postEntries = new(LeaseKind.Post, settings.PostCapacity, clock, metrics, grantors, Admission(settings, clock));
         }
     }
 
@@ -38,13 +42,15 @@ public sealed class NearCache : INearCache
     public ValueTask<UserProfile?> GetProfileAsync(Guid id) =>
         _profiles is null
             ? _users.Get(id).GetProfile()
-            : _profiles.GetAsync(id, this, static (cache, key) => cache._users.Get(key).LeaseProfile(cache.Self));
+            : _profiles.GetAsync(id, this, static (cache, key) => cache._users.Get(key).LeaseProfile(cache.Self),
+                static (cache, key) => cache.ColdReader(key).ReadProfile(key));
 
     /// <summary>The post, or null when there is no such post.</summary>
     public ValueTask<Post?> GetPostAsync(Guid id) =>
         _postEntries is null
             ? _posts.Get(id).GetPost()
-            : _postEntries.GetAsync(id, this, static (cache, key) => cache._posts.Get(key).LeasePost(cache.Self));
+            : _postEntries.GetAsync(id, this, static (cache, key) => cache._posts.Get(key).LeasePost(cache.Self),
+                static (cache, key) => cache.ColdReader(key).ReadPost(key));
 
     public Task Drop(LeaseKind kind, Guid id)
     {
@@ -62,6 +68,16 @@ public sealed class NearCache : INearCache
 
     /// <summary>This gateway as the grains see it: the holder they lease to and revoke.</summary>
     internal INearCache Holder => Self;
+
+    private static Admission? Admission(NearCacheOptions settings, TimeProvider clock) =>
+        settings.Admission ? new Admission(settings.AdmissionWindow, settings.AdmissionKeys, clock) : null;
+
+    // Spread over the partitions (a client routes calls to one grain id through one silo), the same id always to one.
+    private IColdReaderGrain ColdReader(Guid id)
+    {
+        var partition = (int)((uint)id.GetHashCode() % IColdReaderGrain.Partitions);
+        return _coldReaders[partition] ??= _grains.GetGrain<IColdReaderGrain>(partition);
+    }
 
     // Grains call back through this reference. Made on first use, when the cluster client is running; a
     // race makes two, and either one reaches this object.

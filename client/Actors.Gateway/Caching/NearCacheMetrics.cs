@@ -9,6 +9,7 @@ internal sealed class NearCacheMetrics
     public const string Hit = "hit";
     public const string Miss = "miss";
     public const string Renewal = "renewal";
+    public const string Cold = "cold";
 
     private readonly Meter _meter;
     private readonly Counter<long> _lookups;
@@ -19,7 +20,7 @@ internal sealed class NearCacheMetrics
         _meter = meters.Create("Actors.Gateway");
         _lookups = _meter.CreateCounter<long>("actors.nearcache.lookups", "{lookup}",
             "Near-cache lookups by kind and result: hit (served from the gateway), miss (leased from the grain), "
-            + "renewal (held, but its lease ran out: leased again).");
+            + "renewal (held, but its lease ran out: leased again), cold (not admitted: the committed row, nothing activated or kept).");
         _invalidations = _meter.CreateCounter<long>("actors.nearcache.invalidations", "{entry}",
             "Entries dropped because their grain's value changed.");
     }

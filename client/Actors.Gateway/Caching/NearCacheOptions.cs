@@ -24,6 +24,19 @@ public sealed class NearCacheOptions : IValidatableObject
     /// </summary>
     public TimeSpan GrantorTrust { get; set; } = TimeSpan.FromMilliseconds(750);
 
+    /// <summary>
+    /// Activate and lease only keys read twice within <see cref="AdmissionWindow"/>; a first read is the
+    /// committed row, read by a silo with no activation (see docs/architecture.md, "Admission"). Off:
+    /// every miss activates its grain.
+    /// </summary>
+    public bool Admission { get; set; } = true;
+
+    /// <summary>How long a first read is remembered: at least this, at most twice this.</summary>
+    public TimeSpan AdmissionWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>First reads of one kind remembered per window; more end the window early. 16 bits of memory each, twice.</summary>
+    public int AdmissionKeys { get; set; } = 131_072;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (UserCapacity < 3)
@@ -34,6 +47,16 @@ public sealed class NearCacheOptions : IValidatableObject
         if (GrantorTrust < TimeSpan.FromMilliseconds(100))
         {
             yield return new ValidationResult("NearCache:GrantorTrust must be at least 100 ms.", [nameof(GrantorTrust)]);
+        }
+
+        if (AdmissionWindow < TimeSpan.FromSeconds(1))
+        {
+            yield return new ValidationResult("NearCache:AdmissionWindow must be at least 1 s.", [nameof(AdmissionWindow)]);
+        }
+
+        if (AdmissionKeys is < 1_024 or > 16_777_216)
+        {
+            yield return new ValidationResult("NearCache:AdmissionKeys must be between 1,024 and 16,777,216.", [nameof(AdmissionKeys)]);
         }
 
         if (PostCapacity < 3)
