@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using Actors.Gateway.Caching;
+using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Leases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -187,6 +188,17 @@ public sealed class NearCacheEntriesTests : IDisposable
         // Held: served with no call at all.
         Assert.Equal("v2", await entries.GetAsync(id, "v3", Grant, Read));
         Assert.Equal((1, 1), (_leases, _reads));
+    }
+
+    [Fact]
+    public async Task While_the_database_is_away_a_key_not_admitted_is_asked_of_its_grain_which_may_hold_it()
+    {
+        var entries = new LeasedEntries<string>(LeaseKind.User, 100, _clock, new NearCacheMetrics(_services.GetRequiredService<IMeterFactory>()),
+            Grantors(TimeSpan.FromHours(1)), new Admission(TimeSpan.FromMinutes(1), 1_024, _clock));
+
+        Assert.Equal("in memory", await entries.GetAsync(Guid.NewGuid(), "in memory", Grant,
+            (_, _) => throw new StoreUnavailableException("PostgreSQL is away.")));
+        Assert.Equal(1, _leases);
     }
 
     private ValueTask<Leased<string>> Grant(string? value, Guid id)

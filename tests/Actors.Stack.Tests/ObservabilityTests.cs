@@ -113,8 +113,11 @@ public sealed partial class ObservabilityTests(TightLimitsFixture fixture)
     private async Task CauseTraffic()
     {
         var (id, client, _) = await Stack.NewUserAsync();
-        (await client.PostJson("/api/posts", new { body = "observed" })).EnsureSuccessStatusCode();
-        // A cold read: no activation holds this id, so the grain asks PostgreSQL.
+        using var created = await client.PostJson("/api/posts", new { body = "observed" });
+        var post = (await created.Json(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        // The first read is served with no activation; the second activates the post's grain, which loads its row.
+        (await client.GetAsync($"/api/posts/{post}")).EnsureSuccessStatusCode();
+        (await client.GetAsync($"/api/posts/{post}")).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/users/{Guid.CreateVersion7()}")).StatusCode);
         HttpStatusCode last;
         do

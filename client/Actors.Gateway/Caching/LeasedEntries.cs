@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Leases;
 using BitFaster.Caching;
 using BitFaster.Caching.Lru;
@@ -65,7 +66,7 @@ internal sealed class LeasedEntries<T>
         else
         {
             _metrics.Lookup(_kind, NearCacheMetrics.Cold);
-            return read(state, id);
+            return ReadAsync(id, now, state, lease, read);
         }
 
         return FillAsync(id, now, state, lease);
@@ -77,6 +78,20 @@ internal sealed class LeasedEntries<T>
         Interlocked.Increment(ref _generations[Stripe(id)]);
         _entries.TryRemove(id);
         _metrics.Invalidated(_kind);
+    }
+
+    // While PostgreSQL is away, a grain that holds the row in memory still answers: the read asks it instead.
+    private async ValueTask<T?> ReadAsync<TState>(
+        Guid id, long asked, TState state, Func<TState, Guid, ValueTask<Leased<T>>> lease, Func<TState, Guid, ValueTask<T?>> read)
+    {
+        try
+        {
+            return await read(state, id).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            return await FillAsync(id, asked, state, lease).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask<T?> FillAsync<TState>(Guid id, long asked, TState state, Func<TState, Guid, ValueTask<Leased<T>>> lease)
