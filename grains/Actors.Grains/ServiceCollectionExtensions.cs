@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<Database>();
         services.AddActorsMembershipFence();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<WritePath>();
         services.AddOptions<LeaseOptions>().BindConfiguration(LeaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Leasing>();

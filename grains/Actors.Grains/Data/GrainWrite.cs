@@ -15,9 +15,13 @@ internal sealed class GrainWrite<TRow, TReply>
 
     /// <summary>
     /// Runs the statement on the open connection and reads its answer. Its event, when it has one, goes in
-    /// through <see cref="OutboxEntry.AddParameters"/> and <see cref="Outbox.OutboxSql.Announce"/>.
+    /// through <see cref="OutboxEntry.AddParameters"/> and <see cref="Outbox.OutboxSql.Announce"/>. A write
+    /// states this or <see cref="Grouped"/>.
     /// </summary>
-    public required Func<NpgsqlConnection, CancellationToken, Task<TRow>> Statement { get; init; }
+    public Func<NpgsqlConnection, CancellationToken, Task<TRow>>? Statement { get; init; }
+
+    /// <summary>The statement as one that may share a round trip and a transaction with other writes (<see cref="GroupCommit"/>).</summary>
+    public GroupedStatement<TRow>? Grouped { get; init; }
 
     /// <summary>True when the statement commits an outbox event, so the relay is woken after the commit.</summary>
     public bool Announces { get; init; }

@@ -7,19 +7,21 @@ namespace Actors.Grains.Data;
 
 /// <summary>
 /// The one path of a grain write: one statement (the row change and its outbox event) in its own
-/// transaction; an integrity violation becomes a refusal and leaves memory as it was; an unknown outcome
+/// transaction, or in one with other writes of this silo (<see cref="GroupCommit"/>); an integrity violation becomes a refusal and leaves memory as it was; an unknown outcome
 /// makes memory reload; after the commit, memory changes, then every holder of a copy (leases of
 /// gateways' near caches, silo copies, other grains' counters) is told, then the relay is woken, then the
 /// caller hears the reply.
 /// </summary>
-public sealed class WritePath(Database database, OutboxSignal outbox, MembershipFence fence)
+public sealed class WritePath(Database database, GroupCommit groups, OutboxSignal outbox, MembershipFence fence)
 {
     internal async Task<TReply> RunAsync<TRow, TReply>(GrainWrite<TRow, TReply> write)
     {
         TRow row;
         try
         {
-            row = await database.WriteAsync(write.Operation, write.Statement);
+            row = write.Grouped is { } grouped
+                ? await groups.WriteAsync(write.Operation, grouped)
+                : await database.WriteAsync(write.Operation, write.Statement ?? throw new ArgumentException("The write states no statement.", nameof(write)));
         }
         catch (PostgresException ex) when (write.Refusal(ex) is { } refused)
         {

@@ -289,14 +289,16 @@ public sealed partial class UserGrain(
         return await writes.RunAsync(new GrainWrite<UserCounters?, WriteResult<Post>>
         {
             Operation = "post.create",
-            Statement = (connection, ct) =>
+            Grouped = new(() =>
             {
-                var command = Sql.Command(connection, PostSql.Insert,
-                    Sql.Value("id", postId), Sql.Value("author_id", Id), Sql.Value("body", body), Sql.Value("now", now));
+                var command = new NpgsqlBatchCommand(PostSql.Insert)
+                {
+                    Parameters = { Sql.Value("id", postId), Sql.Value("author_id", Id), Sql.Value("body", body), Sql.Value("now", now) },
+                };
                 created.AddParameters(command.Parameters);
                 command.Parameters.AddRange(IdempotencySql.Parameters(idempotency));
-                return UserSql.CountersAsync(command, ct);
-            },
+                return command;
+            }, UserSql.ReadCountersAsync),
             Announces = true,
             Refusal = ex => Database.IsUniqueViolation(ex, out var constraint)
                 ? WriteResult.Refused<Post>(WriteStatus.Conflict,

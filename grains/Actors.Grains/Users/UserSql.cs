@@ -107,6 +107,10 @@ internal static class UserSql
         }
     }
 
+    /// <summary>Reads the counters a statement returned (no row: no such user).</summary>
+    public static async Task<UserCounters?> ReadCountersAsync(NpgsqlDataReader reader, CancellationToken ct) =>
+        await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadCounters(reader) : null;
+
     public static async Task<UserProfile?> LoadAsync(NpgsqlConnection connection, Guid id, CancellationToken ct)
     {
         await using var command = Sql.Command(connection, SelectById, Sql.Value(id));
