@@ -52,15 +52,18 @@ public sealed class NearCache : INearCache
             : _postEntries.GetAsync(id, this, static (cache, key) => cache._posts.Get(key).LeasePost(cache.Self),
                 static (cache, key) => cache.ColdReader(key).ReadPost(key));
 
-    public Task Drop(LeaseKind kind, Guid id)
+    public Task Drop(LeaseKind kind, Guid[] ids)
     {
-        if (kind == LeaseKind.User)
+        foreach (var id in ids)
         {
-            _profiles?.Drop(id);
-        }
-        else
-        {
-            _postEntries?.Drop(id);
+            if (kind == LeaseKind.User)
+            {
+                _profiles?.Drop(id);
+            }
+            else
+            {
+                _postEntries?.Drop(id);
+            }
         }
 
         return Task.CompletedTask;

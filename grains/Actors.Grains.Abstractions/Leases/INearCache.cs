@@ -8,6 +8,9 @@ namespace Actors.Grains.Abstractions.Leases;
 [Alias("actors.INearCache")]
 public interface INearCache : IGrainObserver
 {
-    /// <summary>Drops the entry, if held; answers once a read starting now can no longer see it.</summary>
-    Task Drop(LeaseKind kind, Guid id);
+    /// <summary>
+    /// Drops the entries, those held; answers once a read starting now can no longer see any of them. A
+    /// silo sends the drops for one holder that arise while one is in flight together in the next.
+    /// </summary>
+    Task Drop(LeaseKind kind, Guid[] ids);
 }

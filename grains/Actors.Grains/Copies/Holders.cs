@@ -15,7 +15,8 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestPause = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>How long one attempt to tell a holder waits for its answer.</summary>
+    internal static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<INearCache, long> _until = [];
 
@@ -81,7 +82,7 @@ internal sealed class Holders(Leasing leases, LeaseKind kind, Guid id)
             try
             {
                 // Each attempt is short: a message routed through a silo that just died is lost, not refused.
-                await holder.Drop(kind, id).WaitAsync(left < AttemptTimeout ? left : AttemptTimeout, leases.Clock);
+                await leases.DropAsync(holder, kind, id).WaitAsync(left < AttemptTimeout ? left : AttemptTimeout, leases.Clock);
                 leases.Metrics.LeaseRevoked(kind, "confirmed");
                 return;
             }

@@ -16,7 +16,10 @@ namespace Actors.Grains.Copies;
 public sealed partial class Leasing(
     IOptions<LeaseOptions> options, TimeProvider clock, GrainMetrics metrics, ILocalSiloDetails silo, ILogger<Leasing> logger)
 {
+    private const int DropBatchLimit = 4_096;
+
     private readonly ConcurrentDictionary<INearCache, Standing> _standings = new();
+    private readonly ConcurrentDictionary<(INearCache Holder, LeaseKind Kind), StatementBatcher<Guid, bool>> _drops = new();
 
     internal TimeSpan Length { get; } = options.Value.Length;
 
@@ -32,6 +35,19 @@ public sealed partial class Leasing(
 
     /// <summary>The holders of one grain's value; kept by the grain's activation.</summary>
     internal Holders For(LeaseKind kind, Guid id) => new(this, kind, id);
+
+    /// <summary>
+    /// Tells <paramref name="holder"/> to drop one entry. The drops for one holder that arise while a
+    /// message to it is in flight go together in the next one: a burst of changes, or of deactivations
+    /// (each revokes its leases), costs the holder a few messages, not one per entry.
+    /// </summary>
+    internal Task DropAsync(INearCache holder, LeaseKind kind, Guid id) =>
+        _drops.GetOrAdd((holder, kind), static key => new StatementBatcher<Guid, bool>(async ids =>
+        {
+            // Bounded like one attempt, so a holder that stopped answering holds up no later message.
+            await key.Holder.Drop(key.Kind, [.. ids]).WaitAsync(Holders.AttemptTimeout).ConfigureAwait(false);
+            return new bool[ids.Count];
+        }, TimeSpan.Zero, DropBatchLimit)).RunAsync(id);
 
     /// <summary>Whether <paramref name="holder"/> has reset past every revocation it missed here.</summary>
     internal bool InGoodStanding(INearCache holder) => !_standings.TryGetValue(holder, out var standing) || standing.Good;
