@@ -11,7 +11,7 @@ namespace Actors.Benchmarks;
 /// would build instead (read Redis; on a miss read PostgreSQL and set Redis, so Redis is the one,
 /// coherent cache); /postgres/users/{id} and /postgres/posts/{id} run a pooled, prepared query per
 /// request and serialize the row; /postgres/feed/{readerId} assembles a home feed page with one
-/// statement per request.
+/// statement per request; POST /stateless/posts is the stateless write service (<see cref="StatelessPosts"/>).
 /// </summary>
 internal static class BaselineServer
 {
@@ -47,9 +47,13 @@ internal static class BaselineServer
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BaselineJson.Default));
+        builder.Services.AddBearerTokens(builder.Configuration);
         var connectionString = builder.Configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set.");
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        // As the silos run it: no session state to reset when a connection goes back to the pool.
+        dataSourceBuilder.ConnectionStringBuilder.NoResetOnClose = true;
         await using var db = dataSourceBuilder.Build();
 
         // The same bytes the gateway would send for each hot user, computed once.
@@ -70,7 +74,7 @@ internal static class BaselineServer
             await ReadProfile(db, id, ct) is { } bytes ? Results.Bytes(bytes, "application/json") : Results.NotFound());
         app.MapGet("/redis/users/{id:guid}", async (Guid id, CancellationToken ct) =>
         {
-            var key = $"bench:user:{id}";
+            var key = ProfileKey(id);
             var cached = await cache.StringGetAsync(key);
             if (cached.HasValue)
             {
@@ -85,6 +89,7 @@ internal static class BaselineServer
             await cache.StringSetAsync(key, bytes, CacheTtl);
             return Results.Bytes(bytes, "application/json");
         });
+        app.MapStatelessPosts(db, cache);
         app.MapGet("/postgres/posts/{id:guid}", async (Guid id, CancellationToken ct) =>
             await ReadPost(db, id, ct) is { } bytes ? Results.Bytes(bytes, "application/json") : Results.NotFound());
         app.MapGet("/postgres/feed/{id:guid}", async (Guid id, CancellationToken ct) =>
@@ -94,6 +99,9 @@ internal static class BaselineServer
             $"{Exposition.JitSeconds} {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds}\n")));
         await app.RunAsync();
     }
+
+    /// <summary>The Redis key of a cached profile.</summary>
+    public static string ProfileKey(Guid id) => $"bench:user:{id}";
 
     private static async Task<byte[]> ReadFeed(NpgsqlDataSource db, Guid reader, CancellationToken ct)
     {
@@ -161,4 +169,5 @@ internal sealed record FeedPage(IReadOnlyList<FeedItem> Items, string? NextCurso
 [JsonSerializable(typeof(Profile))]
 [JsonSerializable(typeof(FeedPage))]
 [JsonSerializable(typeof(PostRow))]
+[JsonSerializable(typeof(PostBody))]
 internal sealed partial class BaselineJson : JsonSerializerContext;

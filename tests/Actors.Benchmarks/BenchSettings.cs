@@ -2,7 +2,7 @@ namespace Actors.Benchmarks;
 
 /// <summary>Where the stack answers and how long to run; from configuration (environment, command line).</summary>
 internal sealed record BenchSettings(
-    Uri Gateway, Uri Baseline, string Postgres, string? RawPostgres, string Redis, string ClusterId, string ServiceId,
+    Uri Gateway, Uri GatewayWithoutAdmission, Uri Baseline, string Postgres, string? RawPostgres, string Redis, string ClusterId, string ServiceId,
     TimeSpan Duration, TimeSpan WarmUp, int Connections, string Results, IReadOnlyList<Uri> SiloMetrics, IReadOnlySet<string> Only)
 {
     /// <summary>Whether a group of scenarios runs: all by default, or those named by --Only (profile, feed, writes).</summary>
@@ -10,6 +10,7 @@ internal sealed record BenchSettings(
 
     public static BenchSettings From(IConfiguration configuration) => new(
         new Uri(configuration["Gateway"] ?? "http://127.0.0.1:8093"),
+        new Uri(configuration["GatewayWithoutAdmission"] ?? "http://127.0.0.1:8096"),
         new Uri(configuration["Baseline"] ?? "http://127.0.0.1:8095"),
         configuration.GetConnectionString("Postgres") ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set."),
         configuration.GetConnectionString("PostgresRaw"),

@@ -14,17 +14,23 @@ internal sealed class Findings
 
     /// <summary>Managed heap one post costs in the gateway's near cache.</summary>
     public double? BytesPerNearCacheEntry { get; set; }
+
+    /// <summary>What 100,000 one-time post reads left in the silos through a gateway with admission off.</summary>
+    public KeptByReads? OneTimeReadsWithoutAdmission { get; set; }
+
+    /// <summary>The same through the bench gateway, admission on.</summary>
+    public KeptByReads? OneTimeReads { get; set; }
 }
 
 /// <summary>The gateway's near-cache lookups by result, as its /metrics counts them.</summary>
-internal sealed record NearCacheLookups(double Hits, double Misses, double Renewals)
+internal sealed record NearCacheLookups(double Hits, double Misses, double Renewals, double Cold)
 {
     public const string Metric = "actors_nearcache_lookups_total";
 
     public double HitRatioSince(NearCacheLookups before)
     {
         var hits = Hits - before.Hits;
-        var all = hits + (Misses - before.Misses) + (Renewals - before.Renewals);
+        var all = hits + (Misses - before.Misses) + (Renewals - before.Renewals) + (Cold - before.Cold);
         return all > 0 ? hits / all : double.NaN;
     }
 }

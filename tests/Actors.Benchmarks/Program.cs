@@ -25,4 +25,5 @@ if (args is ["failover", ..])
 }
 
 var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
-return await new Runner(BenchSettings.From(configuration)).RunAsync();
+return await new Runner(BenchSettings.From(configuration),
+    configuration["Auth:SigningKey"] ?? throw new InvalidOperationException("Auth:SigningKey is not set.")).RunAsync();

@@ -7,11 +7,14 @@ using Npgsql;
 namespace Actors.Benchmarks;
 
 /// <summary>Seeds, warms up, runs every scenario against the gateway and the baselines, and reports.</summary>
-internal sealed class Runner(BenchSettings settings)
+internal sealed class Runner(BenchSettings settings, string signingKey)
 {
     private const int HotUsers = 1_000;
     private const int HotFeedReaders = 500;
     private const int HotSet = 100_000;
+
+    /// <summary>The stateless service's target name (<see cref="StatelessPosts"/>; its reads: Redis cache-aside).</summary>
+    public const string Stateless = "stateless service (JWT, one statement)";
 
     private static readonly TimeSpan WarmUpStep = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxWarmUp = TimeSpan.FromMinutes(2);
@@ -102,23 +105,34 @@ internal sealed class Runner(BenchSettings settings)
                 maxRequests: coldReaders.Count));
         }
 
-        // The baselines are done: their connections must not crowd the grains' pools from here on.
-        await baseline.KillAsync();
         using var clusterHost = await ClusterConnection.ConnectAsync(settings.Redis, settings.ClusterId, settings.ServiceId);
         var cluster = clusterHost.Services.GetRequiredService<IClusterClient>();
         if (settings.Runs("profile"))
         {
             Console.WriteLine("cold profile read: every idle activation collected first ...");
             await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-            await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway → grain (load)", http,
+            await Measure(results, Load.ClosedLoopAsync("cold profile read", "gateway, each read once", http,
                 n => Get(new Uri(settings.Gateway, $"/api/users/{cold[(int)(n % cold.Count)]}")), 8, duration, maxRequests: cold.Count));
 
-            // The long tail: every post read once (each an activation and a row), then read again
-            // while all of them are held, then a small hot set.
-            Console.WriteLine($"cold post read: {HotSet:N0} posts, each read once, idle activations collected first ...");
-            await cluster.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-            await Measure(results, Load.ClosedLoopAsync("post read", $"gateway, cold pass over {HotSet:N0}", http, PostRead(settings.Gateway, "/api/posts/", posts),
-                settings.Connections, TimeSpan.FromMinutes(3), maxRequests: posts.Count));
+            // The long tail: every post read once, idle activations collected before each pass. Through a
+            // gateway with admission off each read activates a grain and loads its row; through the bench
+            // gateway it is the committed row, batched, with nothing activated. Then every post is read
+            // once more (admitted: activated and leased), and the hot runs follow.
+            var probe = new MemoryProbe(cluster, http, settings.SiloMetrics);
+            Console.WriteLine($"cold post read: {HotSet:N0} posts, each read once, admission off, then on ...");
+            findings.OneTimeReadsWithoutAdmission = await probe.KeptByAsync(() => Measure(results, Load.ClosedLoopAsync("post read",
+                $"gateway, cold pass over {HotSet:N0}, admission off", http, PostRead(settings.GatewayWithoutAdmission, "/api/posts/", posts),
+                settings.Connections, TimeSpan.FromMinutes(3), maxRequests: posts.Count)));
+            findings.OneTimeReads = await probe.KeptByAsync(() => Measure(results, Load.ClosedLoopAsync("post read",
+                $"gateway, cold pass over {HotSet:N0}", http, PostRead(settings.Gateway, "/api/posts/", posts),
+                settings.Connections, TimeSpan.FromMinutes(3), maxRequests: posts.Count)));
+            foreach (var (label, kept) in new[] { ("admission off", findings.OneTimeReadsWithoutAdmission), ("admission on", findings.OneTimeReads) })
+            {
+                Console.WriteLine($"  {label}: {kept.Activations:N0} activations and {kept.HeapBytes / 1e6:N0} MB of silo heap kept");
+            }
+
+            await Load.ClosedLoopAsync("second read", "gateway", http, PostRead(settings.Gateway, "/api/posts/", posts),
+                settings.Connections, TimeSpan.FromMinutes(3), maxRequests: posts.Count);
             await Measure(results, Load.ClosedLoopAsync("post read", $"gateway, hot over {HotSet:N0}", http, PostRead(settings.Gateway, "/api/posts/", posts),
                 settings.Connections, duration));
             var few = posts.Take(HotUsers).ToList();
@@ -148,6 +162,13 @@ internal sealed class Runner(BenchSettings settings)
         var after = await Transactions.ReadAsync(db);
         findings.TransactionsPerPost = after.PerPostSince(before);
         Console.WriteLine($"  {findings.TransactionsPerPost:0.00} PostgreSQL transactions per post, relay and fan-out included");
+        var statelessPosts = new Uri(settings.Baseline, "/stateless/posts");
+        await WarmUpAsync("stateless", http, n => writers.NewPost(statelessPosts, n), Baseline);
+        await Measure(results, Load.ClosedLoopAsync("post write", Stateless, http, n => writers.NewPost(statelessPosts, n), 32, duration));
+        var halfWrites = Math.Max(50, Math.Round(written.RequestsPerSecond / 2 / 50) * 50);
+        Console.WriteLine($"post write, open loop at {halfWrites}/s ...");
+        await Measure(results, Load.OpenLoopAsync("post write", "gateway → grain → PostgreSQL", http, n => writers.NewPost(n), halfWrites, duration));
+        await Measure(results, Load.OpenLoopAsync("post write", Stateless, http, n => writers.NewPost(statelessPosts, n), halfWrites, duration));
         if (settings.RawPostgres is { } raw)
         {
             Console.WriteLine("post write, raw Npgsql loop running the post statement (a database of its own) ...");
@@ -158,17 +179,26 @@ internal sealed class Runner(BenchSettings settings)
         var run = Stopwatch.GetTimestamp();
         await Measure(results, Load.ClosedLoopAsync("sign-up", "gateway → grain → PostgreSQL", http, n => SignUp(run, n), 8, duration));
 
+        // The stateless service's mix: its writes, and profile reads through its Redis cache-aside, which
+        // its writes keep coherent.
         Console.WriteLine("mixed, 90% reads / 10% writes ...");
-        await Measure(results, Load.ClosedLoopAsync("mixed 90/10", "gateway", http,
-            n => n % 10 == 0 ? writers.NewPost(n) : Get(new Uri(settings.Gateway, $"/api/users/{hot[(int)(n % hot.Count)]}")), settings.Connections, duration));
+        Func<long, HttpRequestMessage> mix = n => n % 10 == 0 ? writers.NewPost(n) : Get(new Uri(settings.Gateway, $"/api/users/{hot[(int)(n % hot.Count)]}"));
+        Func<long, HttpRequestMessage> statelessMix = n =>
+            n % 10 == 0 ? writers.NewPost(statelessPosts, n) : Get(new Uri(settings.Baseline, $"/redis/users/{hot[(int)(n % hot.Count)]}"));
+        var mixed = await Measure(results, Load.ClosedLoopAsync("mixed 90/10", "gateway", http, mix, settings.Connections, duration));
+        await Measure(results, Load.ClosedLoopAsync("mixed 90/10", Stateless, http, statelessMix, settings.Connections, duration));
+        var halfMix = Math.Max(100, Math.Round(mixed.RequestsPerSecond / 2 / 100) * 100);
+        Console.WriteLine($"mixed 90/10, open loop at {halfMix}/s ...");
+        await Measure(results, Load.OpenLoopAsync("mixed 90/10", "gateway", http, mix, halfMix, duration));
+        await Measure(results, Load.OpenLoopAsync("mixed 90/10", Stateless, http, statelessMix, halfMix, duration));
 
         Console.WriteLine("memory: bytes per activation over 100,000 posts and 10,000 users ...");
-        var probe = new MemoryProbe(cluster, http, settings.SiloMetrics);
+        var memoryProbe = new MemoryProbe(cluster, http, settings.SiloMetrics);
         var postIds = await Seeder.PostIdsAsync(db, 100_000);
         var memory = new List<MemoryResult>
         {
-            await probe.MeasureAsync("PostGrain", postIds, id => cluster.GetGrain<Actors.Grains.Abstractions.Posts.IPostGrain>(id).GetPost().AsTask()),
-            await probe.MeasureAsync("UserGrain", users, id => cluster.GetGrain<Actors.Grains.Abstractions.Users.IUserGrain>(id).GetProfile().AsTask()),
+            await memoryProbe.MeasureAsync("PostGrain", postIds, id => cluster.GetGrain<Actors.Grains.Abstractions.Posts.IPostGrain>(id).GetPost().AsTask()),
+            await memoryProbe.MeasureAsync("UserGrain", users, id => cluster.GetGrain<Actors.Grains.Abstractions.Users.IUserGrain>(id).GetProfile().AsTask()),
         };
         foreach (var m in memory)
         {
@@ -197,7 +227,8 @@ internal sealed class Runner(BenchSettings settings)
         return new NearCacheLookups(
             await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"hit\""),
             await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"miss\""),
-            await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"renewal\""));
+            await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"renewal\""),
+            await Exposition.SumAsync(http, [metrics], NearCacheLookups.Metric, "result=\"cold\""));
     }
 
     private static async Task<LoadResult> Measure(List<LoadResult> results, Task<LoadResult> run)
@@ -280,5 +311,6 @@ internal sealed class Runner(BenchSettings settings)
             // Its own pool, sized like the two silos' together.
             ["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(settings.Postgres) { MaxPoolSize = 16 }.ConnectionString,
             ["ConnectionStrings__Redis"] = settings.Redis,
+            ["Auth__SigningKey"] = signingKey,
         }, ["baseline", "--urls", settings.Baseline.ToString(), "--HotIds", hotIdsFile]);
 }

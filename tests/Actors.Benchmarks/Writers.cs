@@ -26,9 +26,12 @@ internal sealed class Writers(Uri gateway, IReadOnlyList<string> tokens)
     }
 
     /// <summary>The n-th post, by the writers in turn.</summary>
-    public HttpRequestMessage NewPost(long n)
+    public HttpRequestMessage NewPost(long n) => NewPost(new Uri(gateway, "/api/posts"), n);
+
+    /// <summary>The n-th post, sent to <paramref name="url"/> (the stateless baseline takes the same request and token).</summary>
+    public HttpRequestMessage NewPost(Uri url, long n)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "/api/posts"))
+        var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = JsonContent.Create(new { body = $"Benchmark post {n}: a sentence of ordinary length, like people write." }),
         };

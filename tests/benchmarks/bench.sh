@@ -3,11 +3,12 @@
 # measures hot and cold profile and post reads, feed pages, post writes, sign-ups and a 90/10 mix
 # through the gateway, closed loop (peak) and open loop (fixed rate), against baselines run in the
 # same pass: bare Kestrel returning the same JSON, ASP.NET Core with Redis cache-aside, a pooled
-# prepared PostgreSQL query per request, and an Npgsql loop running the post statement alone (in a
-# database of its own, actors_bench_raw, recreated each run).
-# Starts the local stack if needed plus a gateway on 8093 whose rate limits never reject (its near
-# cache holds 200,000 posts, above the 100,000 of the long-tail runs), and stops that gateway at the
-# end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
+# prepared PostgreSQL query per request, the stateless service (JWT, the post statement, cache-aside
+# invalidation), and an Npgsql loop running the post statement alone (in a database of its own,
+# actors_bench_raw, recreated each run).
+# Starts the local stack if needed plus two gateways whose rate limits never reject (their near
+# caches hold 200,000 posts, above the 100,000 of the long-tail runs): 8093, and 8096 with admission
+# off for the one-time reads' "before"; stops both at the end. Writes tests/benchmarks/results/benchmark.md and two PNG charts.
 # Usage: tests/benchmarks/bench.sh [seconds-per-run (default 10)] [connections (default 64)] [only (profile,feed,writes; default all)]
 #        tests/benchmarks/bench.sh [seconds-per-sign-up-slice (default 10)] - background
 #   background: two stacks of their own (two silos and a gateway each: 8181, 8182 and 8094 with email,
@@ -65,15 +66,25 @@ ensure_database actors_bench_raw fresh
 ConnectionStrings__Postgres="$(postgres_connection_string actors_bench_raw)" \
   dotnet "$ACTORS_ROOT/silo/Actors.Silo/bin/$CONFIGURATION/net10.0/Actors.Silo.dll" migrate >/dev/null
 
-(cd "$(dirname "$GATEWAY_DLL")" && exec env Auth__SigningKey="$AUTH_SIGNING_KEY" Logging__LogLevel__Default=Warning \
-  NearCache__PostCapacity=200000 RateLimit__PermitLimit=1000000000 RateLimit__TokensPerPeriod=1000000000 RateLimit__SignUpPermitLimit=1000000000 \
-  RateLimit__LoginPerAddressPermitLimit=1000000000 Auth__HashQueueLimit=100000 \
-  Urls=http://127.0.0.1:8093 dotnet "$GATEWAY_DLL" >"$RUN/bench-gateway-8093.log" 2>&1) &
+# bench_gateway PORT [SETTING=VALUE ...]: a gateway whose rate limits never reject, in the background.
+bench_gateway() {
+  local port="$1"; shift
+  (cd "$(dirname "$GATEWAY_DLL")" && exec env Auth__SigningKey="$AUTH_SIGNING_KEY" Logging__LogLevel__Default=Warning \
+    NearCache__PostCapacity=200000 RateLimit__PermitLimit=1000000000 RateLimit__TokensPerPeriod=1000000000 RateLimit__SignUpPermitLimit=1000000000 \
+    RateLimit__LoginPerAddressPermitLimit=1000000000 Auth__HashQueueLimit=100000 "$@" \
+    Urls=http://127.0.0.1:$port dotnet "$GATEWAY_DLL" >"$RUN/bench-gateway-$port.log" 2>&1) &
+}
+bench_gateway 8093
 gateway=$!
-trap 'kill -TERM $gateway 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -fsS -o /dev/null http://127.0.0.1:8093/health/ready 2>/dev/null && break; sleep 0.5; done
+bench_gateway 8096 NearCache__Admission=false
+without_admission=$!
+trap 'kill -TERM $gateway $without_admission 2>/dev/null || true' EXIT
+for port in 8093 8096; do
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null http://127.0.0.1:$port/health/ready 2>/dev/null && break; sleep 0.5; done
+done
 
 ConnectionStrings__Postgres="$(postgres_connection_string "${DATABASE:-actors}")" \
   ConnectionStrings__PostgresRaw="$(postgres_connection_string actors_bench_raw)" \
-  dotnet "$BENCH_DLL" --Gateway http://127.0.0.1:8093 --Baseline http://127.0.0.1:8095 \
+  Auth__SigningKey="$AUTH_SIGNING_KEY" \
+  dotnet "$BENCH_DLL" --Gateway http://127.0.0.1:8093 --GatewayWithoutAdmission http://127.0.0.1:8096 --Baseline http://127.0.0.1:8095 \
   --Seconds "$SECONDS_PER_RUN" --Connections "$CONNECTIONS" --Results "$ACTORS_ROOT/tests/benchmarks/results${ONLY:+-$ONLY}" ${ONLY:+--Only "$ONLY"}
