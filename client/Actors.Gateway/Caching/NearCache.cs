@@ -21,6 +21,9 @@ public sealed class NearCache : INearCache
     private readonly LeasedEntries<UserProfile>? _profiles;
     private readonly LeasedEntries<Post>? _postEntries;
     private readonly IColdReaderGrain[] _coldReaders = new IColdReaderGrain[IColdReaderGrain.Partitions];
+    private readonly ColdReads<UserProfile> _coldProfiles;
+    private readonly ColdReads<Post> _coldPosts;
+    private int _coldCalls;
     private INearCache? _self;
 
     internal NearCache(
@@ -30,6 +33,8 @@ public sealed class NearCache : INearCache
         _grains = grains;
         _users = users;
         _posts = posts;
+        _coldProfiles = new(async ids => await ColdReader().ReadProfiles(ids));
+        _coldPosts = new(async ids => await ColdReader().ReadPosts(ids));
         var settings = options.Value;
         if (settings.Enabled)
         {
@@ -43,14 +48,14 @@ public sealed class NearCache : INearCache
         _profiles is null
             ? _users.Get(id).GetProfile()
             : _profiles.GetAsync(id, this, static (cache, key) => cache._users.Get(key).LeaseProfile(cache.Self),
-                static (cache, key) => cache.ColdReader(key).ReadProfile(key));
+                static (cache, key) => new(cache._coldProfiles.ReadAsync(key)));
 
     /// <summary>The post, or null when there is no such post.</summary>
     public ValueTask<Post?> GetPostAsync(Guid id) =>
         _postEntries is null
             ? _posts.Get(id).GetPost()
             : _postEntries.GetAsync(id, this, static (cache, key) => cache._posts.Get(key).LeasePost(cache.Self),
-                static (cache, key) => cache.ColdReader(key).ReadPost(key));
+                static (cache, key) => new(cache._coldPosts.ReadAsync(key)));
 
     public Task Drop(LeaseKind kind, Guid[] ids)
     {
@@ -75,10 +80,10 @@ public sealed class NearCache : INearCache
     private static Admission? Admission(NearCacheOptions settings, TimeProvider clock) =>
         settings.Admission ? new Admission(settings.AdmissionWindow, settings.AdmissionKeys, clock) : null;
 
-    // Spread over the partitions (a client routes calls to one grain id through one silo), the same id always to one.
-    private IColdReaderGrain ColdReader(Guid id)
+    // Calls taken in turn over the partitions: a client routes calls to one grain id through one silo.
+    private IColdReaderGrain ColdReader()
     {
-        var partition = (int)((uint)id.GetHashCode() % IColdReaderGrain.Partitions);
+        var partition = (int)((uint)Interlocked.Increment(ref _coldCalls) % IColdReaderGrain.Partitions);
         return _coldReaders[partition] ??= _grains.GetGrain<IColdReaderGrain>(partition);
     }
 

@@ -6,11 +6,11 @@ using Orleans.Concurrency;
 namespace Actors.Grains.ColdReads;
 
 /// <inheritdoc cref="IColdReaderGrain"/>
-/// <remarks>Placed on the silo that takes the call, never registered in the directory; its calls interleave, so they batch.</remarks>
+/// <remarks>Placed on the silo that takes the call, never registered in the directory; its calls interleave.</remarks>
 [StatelessWorker(1), Reentrant]
 public sealed class ColdReaderGrain(ColdRows rows) : Grain, IColdReaderGrain
 {
-    public ValueTask<UserProfile?> ReadProfile(Guid id) => new(rows.ProfileAsync(id));
+    public ValueTask<UserProfile?[]> ReadProfiles(Guid[] ids) => new(rows.ProfilesAsync(ids));
 
-    public ValueTask<Post?> ReadPost(Guid id) => new(rows.PostAsync(id));
+    public ValueTask<Post?[]> ReadPosts(Guid[] ids) => new(rows.PostsAsync(ids));
 }

@@ -7,34 +7,25 @@ using Npgsql;
 
 namespace Actors.Grains.ColdReads;
 
-/// <summary>
-/// Rows read for callers that hold no activation of their entity. A silo's concurrent cold reads of one
-/// kind share one <c>= ANY($1)</c> query: those that arrive while a query is in flight go into the next.
-/// </summary>
-public sealed class ColdRows
+/// <summary>Rows read for callers that hold no activation of their entities: one <c>= ANY($1)</c> query per call.</summary>
+public sealed class ColdRows(Database database)
 {
-    private const int BatchLimit = 256;
+    /// <summary>Most ids one call may ask for.</summary>
+    public const int Limit = 1_024;
 
-    private readonly StatementBatcher<Guid, UserProfile?> _profiles;
-    private readonly StatementBatcher<Guid, Post?> _posts;
+    public Task<UserProfile?[]> ProfilesAsync(Guid[] ids) => ReadAsync("user.cold", UserSql.ByIds, UserSql.Read, row => row.Id, ids);
 
-    public ColdRows(Database database)
+    public Task<Post?[]> PostsAsync(Guid[] ids) => ReadAsync("post.cold", PostSql.ByIds, PostSql.Read, row => row.Id, ids);
+
+    private Task<T?[]> ReadAsync<T>(string operation, string sql, Func<NpgsqlDataReader, T> read, Func<T, Guid> idOf, Guid[] ids)
+        where T : class
     {
-        _profiles = new(ids => ReadAsync(database, "user.cold", UserSql.ByIds, UserSql.Read, row => row.Id, ids), TimeSpan.Zero, BatchLimit);
-        _posts = new(ids => ReadAsync(database, "post.cold", PostSql.ByIds, PostSql.Read, row => row.Id, ids), TimeSpan.Zero, BatchLimit);
-    }
-
-    public Task<UserProfile?> ProfileAsync(Guid id) => _profiles.RunAsync(id);
-
-    public Task<Post?> PostAsync(Guid id) => _posts.RunAsync(id);
-
-    private static Task<IReadOnlyList<T?>> ReadAsync<T>(
-        Database database, string operation, string sql, Func<NpgsqlDataReader, T> read, Func<T, Guid> idOf, IReadOnlyList<Guid> ids)
-        where T : class =>
-        database.ReadAsync<IReadOnlyList<T?>>(operation, async (connection, ct) =>
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ids.Length, Limit, nameof(ids));
+        return database.ReadAsync(operation, async (connection, ct) =>
         {
             var rows = await Sql.ReadAllAsync(Sql.Command(connection, sql, Sql.Value(ids.Distinct().ToArray())), read, ct).ConfigureAwait(false);
             var byId = rows.ToDictionary(idOf);
-            return ids.Select(id => byId.GetValueOrDefault(id)).ToList();
+            return Array.ConvertAll(ids, id => byId.GetValueOrDefault(id));
         });
+    }
 }
