@@ -3,9 +3,10 @@
 # while one benchmark scenario runs.
 #   hot-read    GET one profile through the near cache (wrk, 64 connections)
 #   post-write  POST /api/posts by 32 authors in turn (wrk, 32 connections), as the benchmark writes
-#   cold-read   GET posts no silo holds, each read once (wrk, 8 connections, as the benchmark's cold
-#               reads): every request places, registers and activates a grain that reads its row. The
-#               stack restarts first so that no post is active; needs the benchmark's seeded posts.
+#   cold-read   GET posts no silo holds, each read once (wrk, 64 connections, as the benchmark's cold
+#               pass): not admitted, each is read by a silo's cold reader, batched, with nothing
+#               activated. The stack restarts first so that no post is active; needs the benchmark's
+#               seeded posts.
 # Starts the local stack, then one more silo and one more gateway with perf maps
 # (DOTNET_PerfMapEnabled=1 and W^X off, so perf names JIT-compiled methods) and no rate limit; drives the scenario
 # for WARMUP_SECONDS (default 20, not recorded) and then SECONDS (default 15; loopback only) while perf samples both processes (499 Hz, call graphs by
@@ -94,7 +95,7 @@ request = function()
 end
 LUA
     warm_args=(-- "$work/warm.txt"); record_args=(-- "$work/record.txt")
-    url="$gateway"; connections=8 ;;
+    url="$gateway"; connections=64 ;;
 esac
 
 # The two processes just started: run the scenario until tiered compilation has settled, so the
