@@ -36,7 +36,11 @@ internal sealed class ColdReads<T>(Func<Guid[], Task<T?[]>> read)
 
         if (send)
         {
-            _ = SendAsync();
+            // A lane serves many requests: it carries none's context (trace, failover marks) into its calls.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(SendAsync);
+            }
         }
 
         return waiting.Answer.Task;

@@ -1,3 +1,4 @@
+using Actors.Gateway.Hosting;
 using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Leases;
 using Actors.Grains.Abstractions.Posts;
@@ -33,8 +34,8 @@ public sealed class NearCache : INearCache
         _grains = grains;
         _users = users;
         _posts = posts;
-        _coldProfiles = new(async ids => await ColdReader().ReadProfiles(ids));
-        _coldPosts = new(async ids => await ColdReader().ReadPosts(ids));
+        _coldProfiles = new(ids => ColdReader().ReadProfiles(ids).AsTask());
+        _coldPosts = new(ids => ColdReader().ReadPosts(ids).AsTask());
         var settings = options.Value;
         if (settings.Enabled)
         {
@@ -81,8 +82,11 @@ public sealed class NearCache : INearCache
         settings.Admission ? new Admission(settings.AdmissionWindow, settings.AdmissionKeys, clock) : null;
 
     // Calls taken in turn over the partitions: a client routes calls to one grain id through one silo.
+    // Reads are always safe to repeat: a call caught on a lost gateway connection fails at once, and
+    // the requests it carried run again (Api/Failover.cs).
     private IColdReaderGrain ColdReader()
     {
+        LostCallFilter.MarkRepeatable();
         var partition = (int)((uint)Interlocked.Increment(ref _coldCalls) % IColdReaderGrain.Partitions);
         return _coldReaders[partition] ??= _grains.GetGrain<IColdReaderGrain>(partition);
     }
