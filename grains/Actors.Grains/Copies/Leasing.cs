@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Actors.Grains.Abstractions;
 using Actors.Grains.Abstractions.Leases;
 using Actors.Grains.Data;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,7 @@ public sealed partial class Leasing(
     private const int DropBatchLimit = 4_096;
 
     private readonly ConcurrentDictionary<INearCache, Standing> _standings = new();
-    private readonly ConcurrentDictionary<(INearCache Holder, LeaseKind Kind), StatementBatcher<Guid, bool>> _drops = new();
+    private readonly ConcurrentDictionary<(INearCache Holder, LeaseKind Kind), Batcher<Guid, bool>> _drops = new();
 
     internal TimeSpan Length { get; } = options.Value.Length;
 
@@ -42,7 +43,7 @@ public sealed partial class Leasing(
     /// (each revokes its leases), costs the holder a few messages, not one per entry.
     /// </summary>
     internal Task DropAsync(INearCache holder, LeaseKind kind, Guid id) =>
-        _drops.GetOrAdd((holder, kind), static key => new StatementBatcher<Guid, bool>(async ids =>
+        _drops.GetOrAdd((holder, kind), static key => new Batcher<Guid, bool>(async ids =>
         {
             // Bounded like one attempt, so a holder that stopped answering holds up no later message.
             await key.Holder.Drop(key.Kind, [.. ids]).WaitAsync(Holders.AttemptTimeout).ConfigureAwait(false);

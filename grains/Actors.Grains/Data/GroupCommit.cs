@@ -17,7 +17,7 @@ public sealed class GroupCommit
     public const int Limit = 64;
 
     private readonly Database _database;
-    private readonly StatementBatcher<Pending, Exception?> _groups;
+    private readonly Batcher<Pending, Exception?> _groups;
 
     public GroupCommit(Database database)
     {

@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Actors.Grains.Data;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,13 +13,13 @@ public sealed class OutboxStore
 {
     private readonly Database _database;
     private readonly OutboxOptions _options;
-    private readonly StatementBatcher<Guid, bool> _completions;
+    private readonly Batcher<Guid, bool> _completions;
 
     public OutboxStore(Database database, IOptions<OutboxOptions> options)
     {
         _database = database;
         _options = options.Value;
-        _completions = new StatementBatcher<Guid, bool>(CompleteManyAsync, _options.CompletionLinger, 1000);
+        _completions = new Batcher<Guid, bool>(CompleteManyAsync, _options.CompletionLinger, 1000);
     }
 
     public Task<List<ClaimedEvent>> ClaimAsync(string relay) =>

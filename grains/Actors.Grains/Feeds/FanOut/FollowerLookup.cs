@@ -1,3 +1,4 @@
+using Actors.Grains.Abstractions;
 using Actors.Grains.Data;
 using Actors.Grains.Users;
 using Microsoft.Extensions.Options;
@@ -11,12 +12,12 @@ namespace Actors.Grains.Feeds.FanOut;
 public sealed class FollowerLookup
 {
     private readonly Database _database;
-    private readonly StatementBatcher<Guid, Guid[]> _lookups;
+    private readonly Batcher<Guid, Guid[]> _lookups;
 
     public FollowerLookup(Database database, IOptions<FeedOptions> options)
     {
         _database = database;
-        _lookups = new StatementBatcher<Guid, Guid[]>(ReadAsync, options.Value.FanOutLinger, 500);
+        _lookups = new Batcher<Guid, Guid[]>(ReadAsync, options.Value.FanOutLinger, 500);
     }
 
     public Task<Guid[]> OfAsync(Guid authorId) => _lookups.RunAsync(authorId);

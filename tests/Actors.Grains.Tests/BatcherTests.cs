@@ -1,18 +1,17 @@
 using Actors.Grains.Abstractions;
-using Actors.Grains.Data;
 using Actors.Testing;
 
 namespace Actors.Grains.Tests;
 
-/// <summary>The batcher behind the outbox's completions and the fan-out's follower lookups.</summary>
-public sealed class StatementBatcherTests
+/// <summary>The batcher behind the outbox's completions, the fan-out's follower lookups, group commit, lease drops and cold reads.</summary>
+public sealed class BatcherTests
 {
     [Fact]
     public async Task Callers_arriving_while_a_statement_runs_share_the_next_one_and_each_gets_its_own_answer()
     {
         var release = new TaskCompletionSource();
         var statements = new List<int[]>();
-        var batcher = new StatementBatcher<int, string>(async items =>
+        var batcher = new Batcher<int, string>(async items =>
         {
             lock (statements)
             {
@@ -38,7 +37,7 @@ public sealed class StatementBatcherTests
     public async Task Callers_within_the_linger_go_in_one_statement_and_no_statement_exceeds_the_limit()
     {
         var statements = new List<int>();
-        var batcher = new StatementBatcher<int, int>(items =>
+        var batcher = new Batcher<int, int>(items =>
         {
             lock (statements)
             {
@@ -58,7 +57,7 @@ public sealed class StatementBatcherTests
     public async Task A_failed_statement_fails_each_of_its_callers_and_the_next_statement_still_runs()
     {
         var calls = 0;
-        var batcher = new StatementBatcher<int, int>(items =>
+        var batcher = new Batcher<int, int>(items =>
             Interlocked.Increment(ref calls) == 1
                 ? Task.FromException<IReadOnlyList<int>>(new StoreUnavailableException("down"))
                 : Task.FromResult<IReadOnlyList<int>>([.. items]), TimeSpan.FromMilliseconds(100), 100);
@@ -72,4 +71,25 @@ public sealed class StatementBatcherTests
         Assert.Equal(7, await batcher.RunAsync(7));
         Assert.Equal(2, calls);
     }
+
+    [Fact]
+    public async Task A_call_runs_in_the_context_of_the_caller_that_started_it()
+    {
+        var seen = new List<string?>();
+        var batcher = new Batcher<int, int>(items =>
+        {
+            lock (seen)
+            {
+                seen.Add(Caller.Value);
+            }
+
+            return Task.FromResult<IReadOnlyList<int>>([.. items]);
+        }, TimeSpan.Zero, 10);
+
+        Caller.Value = "the first caller";
+        Assert.Equal(1, await batcher.RunAsync(1));
+        Assert.Equal(["the first caller"], seen);
+    }
+
+    private static readonly AsyncLocal<string?> Caller = new();
 }

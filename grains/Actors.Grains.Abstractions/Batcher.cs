@@ -1,32 +1,37 @@
-namespace Actors.Grains.Data;
+namespace Actors.Grains.Abstractions;
 
 /// <summary>
-/// Runs one statement for many callers. Callers that arrive while a statement is in flight, or within
-/// the linger after the first of them, go together into the next one (up to a batch limit), so under
-/// load a silo pays one round trip and one transaction for many items. Each caller gets its own item's
-/// answer, or the statement's exception.
+/// Runs one call (a statement, a grain call) for many callers. Callers that arrive while the calls in
+/// flight are busy, or within the linger after the first of them, go together into the next call (up to
+/// a batch limit), so under load one round trip serves many items. Each caller gets its own item's
+/// answer, or the call's exception. Used on both sides: silos batch statements and drops, gateways their
+/// reads without activation.
 /// </summary>
 /// <typeparam name="TIn">One caller's item.</typeparam>
 /// <typeparam name="TOut">That item's answer.</typeparam>
-public sealed class StatementBatcher<TIn, TOut>
+public sealed class Batcher<TIn, TOut>
 {
     private readonly Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> _run;
     private readonly TimeSpan _linger;
     private readonly int _limit;
+    private readonly int _lanes;
     private readonly Lock _lock = new();
     private List<Waiting> _pending = [];
-    private bool _draining;
+    private int _draining;
 
-    /// <param name="run">The statement for a batch: one answer per item, in the items' order.</param>
+    /// <param name="run">The call for a batch: one answer per item, in the items' order.</param>
     /// <param name="linger">How long the first item of a batch waits for others; zero takes only those already waiting.</param>
-    /// <param name="limit">Most items in one statement.</param>
-    public StatementBatcher(Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> run, TimeSpan linger, int limit)
+    /// <param name="limit">Most items in one call.</param>
+    /// <param name="lanes">Calls in flight at once.</param>
+    public Batcher(Func<IReadOnlyList<TIn>, Task<IReadOnlyList<TOut>>> run, TimeSpan linger, int limit, int lanes = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lanes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(linger, TimeSpan.Zero);
         _run = run;
         _linger = linger;
         _limit = limit;
+        _lanes = lanes;
     }
 
     public Task<TOut> RunAsync(TIn item)
@@ -36,13 +41,17 @@ public sealed class StatementBatcher<TIn, TOut>
         lock (_lock)
         {
             _pending.Add(waiting);
-            start = !_draining;
-            _draining = true;
+            start = _draining < _lanes;
+            if (start)
+            {
+                _draining++;
+            }
         }
 
         if (start)
         {
-            // Off the caller's scheduler: a grain's turn must not carry other grains' statements.
+            // Off the caller's scheduler: a grain's turn must not carry other grains' calls. The lane runs
+            // in the context of the caller that started it, so its calls show in that caller's trace.
             _ = Task.Run(DrainAsync);
         }
 
@@ -63,7 +72,7 @@ public sealed class StatementBatcher<TIn, TOut>
             {
                 if (_pending.Count == 0)
                 {
-                    _draining = false;
+                    _draining--;
                     return;
                 }
 
