@@ -18,7 +18,6 @@ namespace Actors.Grains.Users;
 /// use); writes commit to PostgreSQL first and only then change memory, so a refused or failed write
 /// leaves the grain exactly as it was.
 /// </summary>
-[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class UserGrain(
     Database database, WritePath writes, Leasing leases, GrainMetrics metrics, SiloCopies copies, IOptions<SignUpOptions> signUps,
     TimeProvider clock, ILogger<UserGrain> logger)
