@@ -103,7 +103,7 @@ internal static class UserSql
         await using (command)
         {
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadCounters(reader) : null;
+            return await ReadCountersAsync(reader, ct).ConfigureAwait(false);
         }
     }
 
