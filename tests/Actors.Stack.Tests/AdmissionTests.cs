@@ -45,15 +45,17 @@ public sealed class AdmissionTests
     {
         const int keys = 1_024;
         var admission = new Admission(Window, keys, _clock);
-        var first = Guid.NewGuid();
-        Assert.False(admission.Admit(first));
+        var first = Enumerable.Range(0, 100).Select(_ => Guid.NewGuid()).ToList();
+        first.ForEach(id => Assert.False(admission.Admit(id)));
         for (var i = 0; i < 2 * keys; i++)
         {
             admission.Admit(Guid.NewGuid());
         }
 
-        // Two generations of other first reads later, with no time passed, the first one is forgotten.
-        Assert.False(admission.Admit(first));
+        // Two generations of other first reads later, with no time passed, the first ones are forgotten.
+        // A Bloom filter may still pass a few it has not seen (about 1 in 100 with both generations full).
+        var remembered = first.Count(admission.Admit);
+        Assert.True(remembered <= 10, $"{remembered} of 100 reads were still remembered");
     }
 
     [Fact]
